@@ -1,0 +1,3 @@
+// fracture-cnn command line.
+console.error('fracture-cnn: not implemented yet');
+process.exit(2);

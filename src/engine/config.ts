@@ -1,0 +1,69 @@
+// Training settings. Defaults reproduce the seed model (48x48 gray, Adam 1e-3, batch 32,
+// 20 epochs, early stopping on val_loss with patience 4, 70/15/15 split); the only departure
+// is class weighting, which switches itself on for imbalanced data ('auto').
+
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type ClassWeighting = 'auto' | 'balanced' | 'none';
+export type LossKind = 'crossentropy' | 'focal';
+
+export interface TrainConfig {
+  imageSize: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  patience: number;
+  seed: number;
+  valFraction: number;
+  testFraction: number;
+  classWeighting: ClassWeighting;
+  loss: LossKind;
+  focalGamma: number;
+  augment: boolean;
+  backend: BackendPreference;
+  /** Data-parallel training workers; 0 picks one per core. */
+  workers: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
+  imageSize: 48,
+  epochs: 20,
+  batchSize: 32,
+  learningRate: 0.001,
+  patience: 4,
+  seed: 42,
+  valFraction: 0.15,
+  testFraction: 0.15,
+  classWeighting: 'auto',
+  loss: 'crossentropy',
+  focalGamma: 2,
+  augment: false,
+  backend: 'auto',
+  workers: 0,
+});
+
+export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
+  const merged: TrainConfig = { ...DEFAULT_CONFIG };
+  for (const [key, value] of Object.entries(partial) as [keyof TrainConfig, unknown][]) {
+    if (value !== undefined && value !== null) (merged as unknown as Record<string, unknown>)[key] = value;
+  }
+  validateConfig(merged);
+  return merged;
+}
+
+export function validateConfig(c: TrainConfig): void {
+  const fail = (msg: string): never => {
+    throw new RangeError(`Invalid training setting: ${msg}`);
+  };
+  if (!Number.isInteger(c.imageSize) || c.imageSize < 16 || c.imageSize > 512) fail(`imageSize must be an integer from 16 to 512, got ${c.imageSize}`);
+  if (!Number.isInteger(c.epochs) || c.epochs < 1) fail(`epochs must be a positive integer, got ${c.epochs}`);
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) fail(`batchSize must be a positive integer, got ${c.batchSize}`);
+  if (!(c.learningRate > 0 && c.learningRate < 1)) fail(`learningRate must be in (0, 1), got ${c.learningRate}`);
+  if (!Number.isInteger(c.patience) || c.patience < 0) fail(`patience must be a non-negative integer, got ${c.patience}`);
+  if (!(c.valFraction > 0 && c.testFraction > 0 && c.valFraction + c.testFraction < 1)) {
+    fail(`valFraction and testFraction must be positive and sum below 1, got ${c.valFraction} and ${c.testFraction}`);
+  }
+  if (!['auto', 'balanced', 'none'].includes(c.classWeighting)) fail(`classWeighting must be auto, balanced or none, got ${c.classWeighting}`);
+  if (!['crossentropy', 'focal'].includes(c.loss)) fail(`loss must be crossentropy or focal, got ${c.loss}`);
+  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(c.backend)) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
+  if (!Number.isInteger(c.workers) || c.workers < 0) fail(`workers must be a non-negative integer, got ${c.workers}`);
+}

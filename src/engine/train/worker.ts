@@ -1,0 +1,2 @@
+// Entry point of a data-parallel training worker thread (see train.ts).
+export {};

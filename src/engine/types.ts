@@ -1,0 +1,170 @@
+// Plain data shapes shared by the engine, the training process, the CLI and the webviews.
+// Everything here is JSON-serialisable: it travels over JSON-RPC and into run.json.
+import type { TrainConfig } from './config';
+
+export type SplitName = 'train' | 'val' | 'test';
+
+export type SkipReason = 'unreadable' | 'empty' | 'truncated' | 'not-an-image' | 'unsupported';
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  /** The decoder's own words, for the curious. */
+  detail: string;
+}
+
+export interface DuplicateGroup {
+  hash: string;
+  paths: string[];
+}
+
+export interface DatasetReport {
+  root: string;
+  /** Sorted class folder names; the index is the label. */
+  classes: string[];
+  /** 'presplit' when the folder held train/ val/ test/; else a seeded stratified split. */
+  layout: 'presplit' | 'stratified';
+  /** Images per split, per class index. */
+  counts: Record<SplitName, number[]>;
+  skipped: SkippedFile[];
+  /** Groups of byte-identical files. Each group is kept in one split only. */
+  duplicates: DuplicateGroup[];
+  /** Duplicate groups found in more than one split of a presplit folder (leakage); the extra copies are dropped. */
+  leakage: DuplicateGroup[];
+  /** Largest class count over smallest (over all splits). */
+  imbalanceRatio: number;
+  warnings: string[];
+  imageSize: number;
+  decodeSeconds: number;
+  cachedImages: number;
+}
+
+export interface BatchProgress {
+  epoch: number; // 1-based
+  epochs: number;
+  batch: number; // 1-based
+  batches: number;
+  loss: number;
+  acc: number;
+  /** Seconds since the epoch began. */
+  elapsed: number;
+  /** Estimated seconds left in the whole training. */
+  eta: number;
+}
+
+export interface EpochMetrics {
+  epoch: number; // 1-based
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  seconds: number;
+}
+
+export interface ClassScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface RocCurve {
+  /** Index of the class treated as positive. */
+  positiveClass: number;
+  auc: number;
+  /** [falsePositiveRate, truePositiveRate] pairs from (0,0) to (1,1). */
+  points: [number, number][];
+}
+
+export interface Misclassified {
+  path: string;
+  trueIndex: number;
+  predIndex: number;
+  confidence: number;
+}
+
+export interface EvalReport {
+  loss: number;
+  accuracy: number;
+  classes: string[];
+  perClass: ClassScores[];
+  macroAvg: ClassScores;
+  weightedAvg: ClassScores;
+  /** confusion[true][predicted] */
+  confusion: number[][];
+  /** Two classes only. */
+  roc?: RocCurve;
+  sensitivity?: number;
+  specificity?: number;
+  misclassified: Misclassified[];
+}
+
+export type RunState = 'running' | 'completed' | 'cancelled' | 'failed';
+
+export interface RunTimings {
+  decodeSeconds: number;
+  trainSeconds: number;
+  evalSeconds: number;
+  totalSeconds: number;
+}
+
+export interface RunRecord {
+  id: string;
+  state: RunState;
+  startedAt: string; // ISO
+  endedAt?: string;
+  pid?: number;
+  datasetFolder: string;
+  config: TrainConfig;
+  backend: string;
+  modelParams?: number;
+  dataset?: DatasetReport;
+  /** Class weights used for the loss, by class index, when weighting was on. */
+  classWeights?: number[];
+  history: EpochMetrics[];
+  /** Epoch whose weights were kept (best val_loss). */
+  bestEpoch?: number;
+  /** Epoch after which early stopping ended training, if it did. */
+  stoppedEpoch?: number;
+  metrics?: EvalReport;
+  timings?: RunTimings;
+  error?: string;
+}
+
+export interface RunSummary {
+  id: string;
+  folder: string;
+  state: RunState;
+  startedAt: string;
+  endedAt?: string;
+  datasetFolder: string;
+  backend: string;
+  classes: string[];
+  epochsRun: number;
+  testAccuracy?: number;
+  macroF1?: number;
+}
+
+export interface Prediction {
+  path: string;
+  classes: string[];
+  probabilities: number[];
+  predictedIndex: number;
+  /** Class the heat map explains (the predicted one unless another was asked for). */
+  explainedIndex: number;
+  /** PNG files written for the Grad-CAM overlay and the heat map alone, at the image's own size. */
+  overlayPath?: string;
+  heatmapPath?: string;
+  width: number;
+  height: number;
+  milliseconds: number;
+  runId: string;
+}
+
+export type PredictOutcome = { ok: true; prediction: Prediction } | { ok: false; path: string; error: string };
+
+/** How a training ended: rust-analyzer-style tagged union. */
+export type TrainingOutcome =
+  | { tag: 'completed'; run: RunRecord }
+  | { tag: 'cancelled'; run: RunRecord }
+  | { tag: 'failed'; message: string; run?: RunRecord };

@@ -1,0 +1,107 @@
+// Every JSON-RPC message between the extension (client) and the training process (server).
+// Both sides import the method objects from here; nobody spells a method name elsewhere.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { TrainConfig } from '../engine/config';
+import type {
+  BatchProgress,
+  DatasetReport,
+  EpochMetrics,
+  PredictOutcome,
+  RunRecord,
+  RunSummary,
+  TrainingOutcome,
+} from '../engine/types';
+
+export interface TrainParams {
+  datasetFolder: string;
+  runsFolder: string;
+  config: Partial<TrainConfig>;
+}
+export interface TrainResult {
+  runId: string;
+  runFolder: string;
+}
+/** client -> server: start a training run; answers at once with the run's id, then streams notifications. Progress is a server-created work-done progress whose Cancel cancels the run. */
+export const TrainRequest = new RequestType<TrainParams, TrainResult, void>('fractureCnn/train');
+
+export interface CancelParams {
+  /** Omit to cancel whatever is running. */
+  runId?: string;
+}
+export interface CancelResult {
+  cancelled: boolean;
+}
+/** client -> server: stop the running training between batches; the run ends as 'cancelled'. */
+export const CancelRequest = new RequestType<CancelParams, CancelResult, void>('fractureCnn/cancel');
+
+export interface PredictParams {
+  /** A run folder; its model is used. */
+  runFolder: string;
+  images: string[];
+  gradcam: boolean;
+  /** Where overlay PNGs are written. */
+  outDir: string;
+  /** Explain this class instead of the predicted one. */
+  classIndex?: number;
+}
+export interface PredictResult {
+  outcomes: PredictOutcome[];
+  /** Milliseconds spent loading the model for this call (0 when it was already loaded). */
+  modelLoadMs: number;
+}
+/** client -> server: classify images with a run's model, optionally with Grad-CAM overlays. */
+export const PredictRequest = new RequestType<PredictParams, PredictResult, void>('fractureCnn/predict');
+
+export interface ListRunsParams {
+  runsFolder: string;
+}
+/** client -> server: the runs under a runs folder, newest first. */
+export const ListRunsRequest = new RequestType<ListRunsParams, RunSummary[], void>('fractureCnn/listRuns');
+
+export interface GetRunParams {
+  runFolder: string;
+}
+/** client -> server: a run's full record (run.json, or the live record of the running one). */
+export const GetRunRequest = new RequestType<GetRunParams, RunRecord, void>('fractureCnn/getRun');
+
+export interface DatasetReportParams {
+  datasetFolder: string;
+  config: Partial<TrainConfig>;
+}
+/** client -> server: scan and decode a dataset folder and report on it without training. */
+export const DatasetReportRequest = new RequestType<DatasetReportParams, DatasetReport, void>('fractureCnn/datasetReport');
+
+export interface TrainingStateResult {
+  /** The live record of the running training, if any. */
+  running?: RunRecord & { folder: string };
+  lastBatch?: BatchProgress;
+}
+/** client -> server: what is training now, with its history so far (for panels opened mid-run). */
+export const TrainingStateRequest = new RequestType<void, TrainingStateResult, void>('fractureCnn/trainingState');
+
+export interface RunNotification {
+  runId: string;
+}
+
+/** server -> client: the dataset was scanned and decoded; training is about to start. */
+export const DidScanDatasetNotification = new NotificationType<RunNotification & { report: DatasetReport }>(
+  'fractureCnn/didScanDataset',
+);
+/** server -> client: a training batch finished. Throttled to a few per second. */
+export const BatchProgressNotification = new NotificationType<RunNotification & { progress: BatchProgress }>(
+  'fractureCnn/batchProgress',
+);
+/** server -> client: an epoch finished, with every metric. */
+export const EpochEndNotification = new NotificationType<RunNotification & { metrics: EpochMetrics }>(
+  'fractureCnn/epochEnd',
+);
+/** server -> client: the run ended: completed with its report, cancelled, or failed. */
+export const TrainingEndNotification = new NotificationType<RunNotification & { outcome: TrainingOutcome }>(
+  'fractureCnn/trainingEnd',
+);
+
+export type LogLevel = 'info' | 'warn' | 'error';
+/** server -> client: a line for the output channel. */
+export const LogNotification = new NotificationType<{ runId?: string; level: LogLevel; message: string }>(
+  'fractureCnn/log',
+);

@@ -1,0 +1,78 @@
+// Messages between the extension host and its webviews, as typed descriptors with guards.
+// Imported by both sides; nothing here may import 'vscode' or Node modules.
+import type { BatchProgress, Prediction, RunRecord, RunSummary } from '../engine/types';
+
+export interface IpcMessage<Params> {
+  method: string;
+  params: Params;
+}
+
+export class IpcMessageType<Params> {
+  constructor(readonly method: string) {}
+  create(params: Params): IpcMessage<Params> {
+    return { method: this.method, params };
+  }
+  is(message: unknown): message is IpcMessage<Params> {
+    return typeof message === 'object' && message !== null && (message as IpcMessage<unknown>).method === this.method;
+  }
+}
+
+// ---- shared by every panel ----
+
+/** webview -> host: the page has loaded and wants a full state snapshot. */
+export const ReadyCommand = new IpcMessageType<Record<string, never>>('webview/ready');
+/** webview -> host: open a file (an image, a report) in an editor. */
+export const OpenFileCommand = new IpcMessageType<{ path: string }>('webview/openFile');
+/** webview -> host: classify an image with Grad-CAM. */
+export const ClassifyImageCommand = new IpcMessageType<{ path: string }>('webview/classifyImage');
+/** webview -> host: start training (the "Train a model" button). */
+export const TrainModelCommand = new IpcMessageType<Record<string, never>>('webview/trainModel');
+
+// ---- dashboard ----
+
+export interface DashboardState {
+  runs: RunSummary[];
+  selectedRunId?: string;
+  /** Full record of the selected run; for a running one, its history so far. */
+  run?: RunRecord;
+  /** Last batch of the running training, when the selected run is running. */
+  lastBatch?: BatchProgress;
+  /** Webview URIs of images the panel may show (misclassified thumbnails), by file path. */
+  imageUris: Record<string, string>;
+}
+
+/** host -> webview: the complete dashboard state; always a snapshot, never a delta. */
+export const DidChangeDashboardStateNotification = new IpcMessageType<{ state: DashboardState }>('dashboard/didChangeState');
+/** webview -> host: show another run. */
+export const SelectRunCommand = new IpcMessageType<{ runId: string }>('dashboard/selectRun');
+/** webview -> host: save an export into the run folder. PNG data is base64 without a data: prefix. */
+export const ExportCommand = new IpcMessageType<{ runId: string; fileName: string; kind: 'png' | 'markdown'; data: string }>(
+  'dashboard/export',
+);
+/** host -> webview: an export was written. */
+export const DidExportNotification = new IpcMessageType<{ path: string } | { error: string }>('dashboard/didExport');
+
+// ---- classify panel ----
+
+export interface ClassifyItem {
+  path: string;
+  name: string;
+  /** Webview URIs. */
+  imageUri?: string;
+  overlayUri?: string;
+  heatmapUri?: string;
+  prediction?: Prediction;
+  error?: string;
+}
+
+export interface ClassifyState {
+  items: ClassifyItem[];
+  busy: boolean;
+  /** The run whose model answered, for "which run and model produced it". */
+  run?: { id: string; folder: string; label: string };
+  /** A problem for the whole request, such as no trained model yet. */
+  problem?: { message: string; canTrain: boolean };
+}
+
+/** host -> webview: the complete classify state. */
+export const DidChangeClassifyStateNotification = new IpcMessageType<{ state: ClassifyState }>('classify/didChangeState');
