@@ -23,9 +23,12 @@ function findTests(dir) {
 
 const only = process.argv.slice(2);
 run(process.execPath, ['esbuild.mjs']);
-const files = findTests(join(root, 'test')).filter(
-  (f) => only.length === 0 || only.some((o) => f.startsWith(join('test', o))),
-);
+// End-to-end tests (real code-server and Chromium) go last: they are the slowest and the
+// others explain their failures better. They serialise themselves, so concurrency is unchanged.
+const isE2E = (f) => f.startsWith(join('test', 'e2e') + '/');
+const files = findTests(join(root, 'test'))
+  .filter((f) => only.length === 0 || only.some((o) => f.startsWith(join('test', o))))
+  .sort((a, b) => Number(isE2E(a)) - Number(isE2E(b)));
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);

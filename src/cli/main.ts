@@ -1,3 +1,88 @@
 // fracture-cnn command line.
-console.error('fracture-cnn: not implemented yet');
-process.exit(2);
+import { resolve } from 'node:path';
+import { version } from '../../package.json';
+import { generateSampleDataset } from '../engine/data/sample';
+import { parseCommand, UsageError } from './args';
+import { EXIT } from './exitCodes';
+import { predictCommand } from './predictCommand';
+import { DEFAULT_RUNS_DIR, SAMPLE_DIR, trainCommand } from './trainCommand';
+
+const HELP = `fracture-cnn ${version}: train a fracture classifier on a folder of X-rays, and explain its predictions.
+
+Usage:
+  fracture-cnn train [folder] [options]      train the seed CNN; without a folder, on the built-in
+                                             sample data (written once to ./${SAMPLE_DIR})
+  fracture-cnn predict <run-or-model-folder> <image...> [--gradcam out-folder] [--class N] [--json]
+  fracture-cnn sample-data <out-folder>      write the built-in synthetic sample dataset
+  fracture-cnn --help | --version
+
+A dataset folder holds one subfolder of images per class (or train/, val/, test/ with class
+subfolders). PNG, JPEG, BMP, TIFF, WebP and GIF are read.
+
+Train options (defaults in brackets):
+  --epochs N            maximum epochs [20]
+  --batch-size N        images per batch [32]
+  --lr X                Adam learning rate [0.001]
+  --patience N          early stopping patience on validation loss [4]
+  --seed N              seed for split, weights, shuffling, augmentation [42]
+  --image-size N        side of the square gray model input [48]
+  --val X / --test X    validation / test share per class [0.15 / 0.15]
+  --class-weighting auto|balanced|none   [auto: balanced when the largest class is > 2x the smallest]
+  --loss crossentropy|focal              [crossentropy]  (--focal-gamma X [2])
+  --augment             random rotations, shifts, flips, brightness/contrast on training batches
+  --backend auto|wasm|cpu|tensorflow     [auto]
+  --workers N           data-parallel training threads, 0 = one per core [0]
+  --runs-dir DIR        where run folders are written [./${DEFAULT_RUNS_DIR}]
+  --cache-dir DIR       decoded-pixel cache [the user's cache folder]
+  --json                print the outcome as JSON on stdout (progress goes to stderr)
+
+Predict options:
+  --gradcam DIR         write a Grad-CAM overlay and heat map PNG per image into DIR
+  --class N             explain class index N instead of the predicted class
+  --json                print the predictions as JSON
+
+Exit codes:
+  0    success
+  1    training failed, or the model could not be loaded
+  2    usage error (unknown command or option, bad value)
+  3    dataset error (folder missing, no usable images, fewer than two classes)
+  4    prediction: one or more images could not be read (the others are still printed)
+  130  cancelled (Ctrl-C stops training after the current batch and marks the run cancelled)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  let cmd;
+  try {
+    cmd = parseCommand(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`fracture-cnn: ${err.message}\nRun "fracture-cnn --help" for usage.\n`);
+    return EXIT.usage;
+  }
+  switch (cmd.command) {
+    case 'help':
+      process.stdout.write(HELP);
+      return EXIT.ok;
+    case 'version':
+      process.stdout.write(`${version}\n`);
+      return EXIT.ok;
+    case 'train':
+      return trainCommand(cmd);
+    case 'predict':
+      return predictCommand(cmd);
+    case 'sample-data': {
+      const r = await generateSampleDataset(resolve(cmd.out));
+      process.stdout.write(`Wrote ${r.fractured} fractured and ${r.normal} normal images to ${r.root}\nFracture boxes: ${r.boxesFile}\n`);
+      return EXIT.ok;
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  // Exit explicitly: training worker threads or backend handles must not keep a finished command alive.
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`fracture-cnn: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(EXIT.failed);
+  },
+);

@@ -71,6 +71,19 @@ export interface DatasetReportParams {
 /** client -> server: scan and decode a dataset folder and report on it without training. */
 export const DatasetReportRequest = new RequestType<DatasetReportParams, DatasetReport, void>('fractureCnn/datasetReport');
 
+export interface GenerateSampleParams {
+  /** Folder to write fractured/ and normal/ into (created if needed). */
+  outDir: string;
+}
+export interface GenerateSampleResult {
+  root: string;
+  fractured: number;
+  normal: number;
+  boxesFile: string;
+}
+/** client -> server: write the built-in synthetic sample dataset, for trying the extension without data of one's own. */
+export const GenerateSampleRequest = new RequestType<GenerateSampleParams, GenerateSampleResult, void>('fractureCnn/generateSample');
+
 export interface TrainingStateResult {
   /** The live record of the running training, if any. */
   running?: RunRecord & { folder: string };
@@ -105,3 +118,19 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export const LogNotification = new NotificationType<{ runId?: string; level: LogLevel; message: string }>(
   'fractureCnn/log',
 );
+
+/** Codes of the ResponseErrors the training process answers with (JSON-RPC's server-defined range). */
+export const TrainingErrorCodes = {
+  /** A training is running already; only one at a time. */
+  alreadyTraining: -32001,
+  /** A folder, run or file named in the request does not exist or cannot be read. */
+  notFound: -32002,
+  /** Settings or parameters out of range. */
+  invalidSettings: -32003,
+  /** The engine failed on this input. */
+  failed: -32004,
+  /** The dataset folder holds nothing usable (no class folders, no readable images). */
+  datasetError: -32005,
+  /** The training was cancelled before its run started (LSP's RequestCancelled). */
+  cancelled: -32800,
+} as const;

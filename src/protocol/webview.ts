@@ -39,6 +39,8 @@ export interface DashboardState {
   lastBatch?: BatchProgress;
   /** Webview URIs of images the panel may show (misclassified thumbnails), by file path. */
   imageUris: Record<string, string>;
+  /** Why the selected run cannot be shown (its run.json unreadable, the training process down). */
+  problem?: string;
 }
 
 /** host -> webview: the complete dashboard state; always a snapshot, never a delta. */
@@ -72,6 +74,18 @@ export interface ClassifyState {
   run?: { id: string; folder: string; label: string };
   /** A problem for the whole request, such as no trained model yet. */
   problem?: { message: string; canTrain: boolean };
+  /** Milliseconds the training process spent loading the model for this request (0 when it was loaded). */
+  modelLoadMs?: number;
+}
+
+/** What the classify webview saves with setState; VS Code hands it back to the host's serializer on reload. */
+export interface ClassifyViewState {
+  paths: string[];
+  mode: 'original' | 'overlay' | 'heatmap';
+  /** Overlay opacity, 0..1. */
+  opacity: number;
+  /** Index of the image shown large. */
+  selected: number;
 }
 
 /** host -> webview: the complete classify state. */

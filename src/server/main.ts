@@ -1,2 +1,156 @@
-// The training process.
-export {};
+// The training process: a JSON-RPC server (vscode-languageserver over node IPC or stdio) that owns
+// TensorFlow.js and sharp, so the extension host never loads them and a crash here spares the editor.
+import { existsSync } from 'node:fs';
+import type { CancellationToken } from 'vscode-languageserver/node';
+import { createConnection, ResponseError } from 'vscode-languageserver/node';
+import { resolveConfig } from '../engine/config';
+import {
+  CancelRequest,
+  DatasetReportRequest,
+  GenerateSampleRequest,
+  GetRunRequest,
+  ListRunsRequest,
+  LogNotification,
+  PredictRequest,
+  TrainingErrorCodes,
+  TrainingStateRequest,
+  TrainRequest,
+} from '../protocol/training';
+import { loadDatasetModule, loadSample, loadStore } from './engine';
+import { messageOf, requireFolder, toResponseError } from './errors';
+import { PredictorCache } from './predictorCache';
+import { TrainingSession } from './trainingSession';
+
+const connection = createConnection();
+const session = new TrainingSession(connection);
+const predictors = new PredictorCache();
+
+function reportCrash(kind: string, error: unknown): void {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const message = `The training process failed unexpectedly (${kind}): ${detail}`;
+  console.error(message);
+  try {
+    connection.sendNotification(LogNotification, { level: 'error', message });
+  } catch {
+    // The connection may be the thing that broke; stderr has the message.
+  }
+  // Give the IPC channel a moment to carry the message out before leaving.
+  setTimeout(() => process.exit(70), 200).unref();
+}
+process.on('uncaughtException', (error) => reportCrash('uncaught exception', error));
+process.on('unhandledRejection', (reason) => reportCrash('unhandled rejection', reason));
+
+function signalOf(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
+
+/** Runs a handler and turns anything it throws into a ResponseError. */
+function guarded<P, R>(handler: (params: P, token: CancellationToken) => Promise<R>) {
+  return async (params: P, token: CancellationToken): Promise<R> => {
+    try {
+      return await handler(params, token);
+    } catch (error) {
+      throw toResponseError(error);
+    }
+  };
+}
+
+connection.onInitialize(() => ({
+  capabilities: {},
+  serverInfo: { name: 'fracture-cnn-training', version: '0.1.0' },
+}));
+
+connection.onShutdown(async () => {
+  await session.shutdown(1500);
+  predictors.drop();
+});
+
+connection.onRequest(TrainRequest, guarded((params) => session.start(params)));
+
+connection.onRequest(CancelRequest, (params) => ({ cancelled: session.cancel(params?.runId) }));
+
+connection.onRequest(TrainingStateRequest, () => session.state());
+
+connection.onRequest(
+  ListRunsRequest,
+  guarded(async (params) => {
+    if (typeof params?.runsFolder !== 'string' || params.runsFolder === '') {
+      throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Runs folder: no folder given');
+    }
+    // A runs folder appears with the first run; before that there is simply nothing to list.
+    if (!existsSync(params.runsFolder)) return [];
+    const { listRuns } = await loadStore();
+    return listRuns(params.runsFolder);
+  }),
+);
+
+connection.onRequest(
+  GetRunRequest,
+  guarded(async (params) => {
+    const live = session.liveRecord(params?.runFolder ?? '');
+    if (live) return live;
+    await requireFolder(params?.runFolder, 'Run folder');
+    const { readRun } = await loadStore();
+    return readRun(params.runFolder);
+  }),
+);
+
+connection.onRequest(
+  PredictRequest,
+  guarded(async (params) => {
+    await requireFolder(params?.runFolder, 'Run folder');
+    if (!Array.isArray(params.images) || params.images.some((p) => typeof p !== 'string')) {
+      throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Predict: images must be a list of file paths');
+    }
+    let loaded;
+    try {
+      loaded = await predictors.get(params.runFolder);
+    } catch (error) {
+      throw new ResponseError(TrainingErrorCodes.failed, `Cannot load the model of ${params.runFolder}: ${messageOf(error)}`);
+    }
+    const outcomes = await loaded.predictor.predict(params.images, {
+      gradcam: params.gradcam === true,
+      outDir: params.outDir,
+      classIndex: params.classIndex,
+    });
+    return { outcomes, modelLoadMs: loaded.loadMs };
+  }),
+);
+
+connection.onRequest(
+  DatasetReportRequest,
+  guarded(async (params, token) => {
+    const folder = await requireFolder(params?.datasetFolder, 'Dataset folder');
+    const config = resolveConfig(params.config ?? {});
+    const { loadDataset } = await loadDatasetModule();
+    const loaded = await loadDataset(folder, {
+      imageSize: config.imageSize,
+      valFraction: config.valFraction,
+      testFraction: config.testFraction,
+      seed: config.seed,
+      signal: signalOf(token),
+    });
+    return loaded.report;
+  }),
+);
+
+connection.onRequest(
+  GenerateSampleRequest,
+  guarded(async (params) => {
+    if (typeof params?.outDir !== 'string' || params.outDir.trim() === '') {
+      throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Sample dataset: no output folder given');
+    }
+    const { generateSampleDataset } = await loadSample();
+    return generateSampleDataset(params.outDir);
+  }),
+);
+
+// Over node IPC the extension host's exit closes the channel: end the run cleanly, then leave.
+process.on('disconnect', () => {
+  void session.shutdown(1500).finally(() => process.exit(0));
+});
+
+connection.listen();

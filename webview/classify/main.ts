@@ -1,1 +1,10 @@
-export {};
+// Entry point of the classify webview bundle (dist/webview/classify.js).
+import { adoptStyles } from '../shared/styles';
+import { registerToolkit } from '../shared/toolkit';
+import { ClassifyApp } from './app';
+import css from './classify.css';
+
+registerToolkit();
+adoptStyles(css);
+const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
+new ClassifyApp(root);

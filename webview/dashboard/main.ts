@@ -1,1 +1,12 @@
-export {};
+// Entry point of the dashboard webview bundle (dist/webview/dashboard.js).
+import { adoptStyles } from '../shared/styles';
+import { registerToolkit } from '../shared/toolkit';
+import { registerCharts } from './charts';
+import { DashboardApp } from './app';
+import css from './dashboard.css';
+
+registerToolkit();
+registerCharts();
+adoptStyles(css);
+const root = document.getElementById('root') ?? document.body.appendChild(document.createElement('main'));
+new DashboardApp(root).start();

@@ -1,19 +1,118 @@
+// The one preprocessing path shared by training, evaluation and prediction: any supported file
+// becomes imageSize x imageSize gray uint8, so a model never sees pixels prepared differently
+// from the ones it was trained on.
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import type { SkipReason } from '../types';
+import { BmpError, decodeBmp } from './bmp';
+import { looksTruncated, sniffFormat } from './sniff';
+
+/**
+ * Bumped whenever the pixels produced for a given file could change (resize kernel, gray
+ * conversion, alpha handling): it is part of the cache key, so stale pixels are never reused.
+ */
+export const PREPROCESS_VERSION = 1;
 
 /** Why one file could not be used. */
 export class DecodeError extends Error {
   constructor(
     readonly path: string,
     readonly reason: SkipReason,
-    detail: string,
+    readonly detail: string,
   ) {
     super(`${path}: ${reason}: ${detail}`);
+    this.name = 'DecodeError';
+  }
+}
+
+export interface GrayImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+const TRUNCATION = /premature end|end of stream|unexpected end|truncat|not enough data|end of file|short read/i;
+
+/**
+ * A sharp pipeline that ends in gray pixels, or a DecodeError for files that are not images
+ * of a supported kind. Alpha is flattened onto black rather than white: radiographs are bright
+ * anatomy on a dark background, so transparent margins belong to the background.
+ */
+function grayPipeline(buf: Uint8Array, path: string): sharp.Sharp {
+  if (buf.length === 0) throw new DecodeError(path, 'empty', 'file is empty (0 bytes)');
+  const sniffed = sniffFormat(buf);
+  if (sniffed.kind === 'unknown') throw new DecodeError(path, 'not-an-image', 'not a PNG, JPEG, BMP, TIFF, WebP or GIF file');
+  if (sniffed.kind === 'unsupported') throw new DecodeError(path, 'unsupported', `${sniffed.name} is not supported`);
+  let image: sharp.Sharp;
+  if (sniffed.format === 'bmp') {
+    try {
+      const raw = decodeBmp(buf);
+      image = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
+    } catch (err) {
+      if (!(err instanceof BmpError)) throw err;
+      const reason: SkipReason = err.kind === 'corrupt' ? 'unreadable' : err.kind;
+      throw new DecodeError(path, reason, `BMP: ${err.message}`);
+    }
+  } else {
+    // failOn 'truncated': a file cut short must fail instead of decoding as half grey, while
+    // the harmless warnings many real JPEG exports carry still load.
+    image = sharp(buf, { failOn: 'truncated', autoOrient: true });
+  }
+  // Gray as the output colourspace rather than greyscale(): libvips then converts after the
+  // shrink, on 48x48 pixels instead of the full image, which saves a quarter of a PNG's decode time.
+  return image.flatten({ background: { r: 0, g: 0, b: 0 } }).toColourspace('b-w');
+}
+
+function asDecodeError(err: unknown, buf: Uint8Array, path: string): DecodeError {
+  if (err instanceof DecodeError) return err;
+  const detail = err instanceof Error ? err.message.replace(/\s+/g, ' ').trim() : String(err);
+  const sniffed = sniffFormat(buf);
+  if (TRUNCATION.test(detail) || (sniffed.kind === 'image' && looksTruncated(buf, sniffed.format))) {
+    return new DecodeError(path, 'truncated', detail);
+  }
+  if (/pixel limit|too large|exceeds/i.test(detail)) return new DecodeError(path, 'unsupported', detail);
+  return new DecodeError(path, 'unreadable', detail);
+}
+
+/** Reads a file, naming the file and the reason on failure. */
+export async function readImageFile(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'EISDIR' ? 'is a folder' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'ENOENT' ? 'file no longer exists' : e.message;
+    throw new DecodeError(path, 'unreadable', why);
+  }
+}
+
+/** Decodes file bytes already in memory; the path only names the file in errors. */
+export async function decodeImageBuffer(buf: Uint8Array, path: string, imageSize: number): Promise<Uint8Array> {
+  try {
+    const out = await grayPipeline(buf, path)
+      .resize(imageSize, imageSize, { fit: 'fill' })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (out.info.channels !== 1 || out.data.length !== imageSize * imageSize) {
+      throw new DecodeError(path, 'unsupported', `decoder returned ${out.info.channels} channels of ${out.info.width}x${out.info.height}`);
+    }
+    return new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length);
+  } catch (err) {
+    throw asDecodeError(err, buf, path);
   }
 }
 
 /** Decodes any supported image to imageSize x imageSize gray uint8. Throws DecodeError. */
 export async function decodeImage(path: string, imageSize: number): Promise<Uint8Array> {
-  void path;
-  void imageSize;
-  throw new Error('decodeImage: not implemented yet');
+  return decodeImageBuffer(await readImageFile(path), path, imageSize);
+}
+
+/** The image as gray at its own resolution (upright per EXIF), for drawing overlays on. Throws DecodeError. */
+export async function readGrayFull(path: string): Promise<GrayImage> {
+  const buf = await readImageFile(path);
+  try {
+    const out = await grayPipeline(buf, path).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length), width: out.info.width, height: out.info.height };
+  } catch (err) {
+    throw asDecodeError(err, buf, path);
+  }
 }

@@ -1,5 +1,18 @@
-import type { DatasetReport } from '../types';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DatasetReport, SplitName } from '../types';
+import { PixelCache, defaultCacheDir } from './cache';
+import { DatasetError } from './errors';
 import type { ImageSet } from './imageSet';
+import { FileImageSet, MemoryImageSet } from './imageSet';
+import type { PixelStore } from './ingest';
+import { ingest } from './ingest';
+import { classTotals, countsBySplit, imbalance, missingFromSplits, skippedSummary } from './report';
+import { scanDataset } from './scan';
+import type { SplitItem } from './split';
+import { assignSplits } from './split';
+
+export { DatasetError } from './errors';
 
 export interface LoadOptions {
   imageSize: number;
@@ -10,6 +23,13 @@ export interface LoadOptions {
   cacheDir?: string;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /**
+   * Largest pixel volume kept in memory; bigger datasets are served from the on-disk cache
+   * (default 256 MiB: 100,000 images of 96x96 would be 920 MB).
+   */
+  memoryLimitBytes?: number;
+  /** Images decoded at once; default: twice the cores, measured best here (see bench/decode.ts). */
+  concurrency?: number;
 }
 
 export interface LoadedDataset {
@@ -19,9 +39,118 @@ export interface LoadedDataset {
   test: ImageSet;
 }
 
+export const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;
+
+function openCache(options: LoadOptions, root: string, warnings: string[]): PixelCache {
+  const preferred = options.cacheDir ?? defaultCacheDir();
+  try {
+    return PixelCache.open(preferred, root, options.imageSize);
+  } catch (err) {
+    // A read-only home must not stop training: fall back to a temporary cache.
+    const fallback = join(tmpdir(), `fracture-cnn-cache-${process.getuid?.() ?? 'user'}`);
+    warnings.push(`Cache folder ${preferred} is not writable (${(err as Error).message}); using ${fallback}.`);
+    return PixelCache.open(fallback, root, options.imageSize);
+  }
+}
+
+function makeSet(store: PixelStore, imageSize: number, members: number[], labels: number[], paths: string[]): ImageSet {
+  const setLabels = Int32Array.from(members, (i) => labels[i]);
+  const setPaths = members.map((i) => paths[i]);
+  if (store.kind === 'memory') return new MemoryImageSet(imageSize, setLabels, setPaths, store.pixels, Int32Array.from(members));
+  return new FileImageSet(
+    imageSize,
+    setLabels,
+    setPaths,
+    store.segments,
+    Uint16Array.from(members, (i) => store.segmentOf[i]),
+    Float64Array.from(members, (i) => store.offsets[i]),
+  );
+}
+
 /** Scans, decodes (cached) and splits a dataset folder. Throws DatasetError when nothing usable is there. */
 export async function loadDataset(root: string, options: LoadOptions): Promise<LoadedDataset> {
-  void root;
-  void options;
-  throw new Error('loadDataset: not implemented yet');
+  root = resolve(root);
+  const scan = await scanDataset(root);
+  const warnings = [...scan.warnings];
+  if (scan.files.length === 0) {
+    throw new DatasetError(root, `Dataset folder ${root} has no class subfolders with images. Put each class's images in its own subfolder, for example ${join(root, 'fractured')} and ${join(root, 'normal')}.`);
+  }
+  const started = performance.now();
+  const cache = openCache(options, root, warnings);
+  const bytes = scan.files.length * options.imageSize * options.imageSize;
+  const got = await ingest(scan.files, cache, {
+    imageSize: options.imageSize,
+    inMemory: bytes <= (options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT),
+    concurrency: options.concurrency ?? 2 * availableParallelism(),
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  const decodeSeconds = (performance.now() - started) / 1000;
+
+  // Classes whose every file was unusable are dropped, and the others relabelled in order.
+  const usable = scan.classes.map(() => 0);
+  scan.files.forEach((f, i) => got.ok[i] && usable[f.label]++);
+  const classes = scan.classes.filter((_, c) => usable[c] > 0);
+  const relabel = scan.classes.map((name) => classes.indexOf(name));
+  for (const [c, name] of scan.classes.entries()) if (usable[c] === 0) warnings.push(`Folder "${name}" has no usable images; it is not used as a class.`);
+  if (classes.length === 0) {
+    throw new DatasetError(root, `Dataset folder ${root} has no usable images: all ${scan.files.length} files were skipped (first: ${got.skipped[0]?.path}: ${got.skipped[0]?.reason}).`);
+  }
+  if (classes.length < 2) {
+    throw new DatasetError(root, `Dataset folder ${root} has only one class with usable images ("${classes[0]}"); training needs at least two class subfolders, for example "fractured" and "normal".`);
+  }
+
+  const rows: number[] = [];
+  const items: SplitItem[] = [];
+  scan.files.forEach((f, i) => {
+    if (!got.ok[i]) return;
+    rows.push(i);
+    items.push({ path: f.path, rel: f.rel, label: relabel[f.label], hash: got.hashes[i], split: f.split });
+  });
+  const split = assignSplits(items, {
+    layout: scan.layout,
+    classes,
+    valFraction: options.valFraction,
+    testFraction: options.testFraction,
+    seed: options.seed,
+    missingSplits: scan.missingSplits,
+  });
+  warnings.push(...split.warnings);
+  if (scan.layout === 'stratified' && split.duplicates.length) {
+    const n = split.duplicates.reduce((sum, g) => sum + g.paths.length, 0);
+    warnings.push(`${split.duplicates.length} set${split.duplicates.length === 1 ? '' : 's'} of identical files (${n} files) found; each set is kept within one split.`);
+  }
+
+  const labels = items.map((it) => it.label);
+  const counts = countsBySplit(labels, split.assignment, classes.length);
+  warnings.push(...missingFromSplits(classes, counts));
+  const skippedNote = skippedSummary(got.skipped);
+  if (skippedNote) warnings.push(skippedNote);
+  const balance = imbalance(classes, classTotals(counts));
+  if (balance.warning) warnings.push(balance.warning);
+
+  // Image sets index the store by scanned-file row, so look rows up through `rows`.
+  const allLabels = new Array<number>(scan.files.length);
+  const allPaths = scan.files.map((f) => f.path);
+  items.forEach((it, k) => (allLabels[rows[k]] = it.label));
+  const members = (s: SplitName): number[] => rows.filter((_, k) => split.assignment[k] === s);
+  const sets = Object.fromEntries(
+    (['train', 'val', 'test'] as SplitName[]).map((s) => [s, makeSet(got.store, options.imageSize, members(s), allLabels, allPaths)]),
+  ) as Record<SplitName, ImageSet>;
+
+  const report: DatasetReport = {
+    root,
+    classes,
+    layout: scan.layout,
+    counts,
+    skipped: got.skipped,
+    duplicates: split.duplicates,
+    leakage: split.leakage,
+    imbalanceRatio: balance.ratio,
+    warnings,
+    imageSize: options.imageSize,
+    decodeSeconds,
+    cachedImages: got.cachedImages,
+  };
+  return { report, ...sets };
 }

@@ -1,6 +1,22 @@
-import type { TrainConfig } from '../config';
-import type { TrainCallbacks } from '../train/train';
-import type { DatasetReport, TrainingOutcome } from '../types';
+// The whole training job, shared by the CLI and the training process.
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { initBackend } from '../backend/select';
+import { resolveConfig, type TrainConfig } from '../config';
+import { DatasetError } from '../data/errors';
+import { loadDataset, type LoadedDataset } from '../data/load';
+import { evaluateModel } from '../eval/evaluate';
+import { classificationReportText, confusionMatrixText } from '../eval/reportText';
+import { saveModel } from '../model/io';
+import { buildSeedCnn, MIN_IMAGE_SIZE, modelSummary } from '../model/seedCnn';
+import { trainModel, type TrainCallbacks } from '../train/train';
+import type { DatasetReport, RunRecord, TrainingOutcome } from '../types';
+import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { reportMarkdown, trainingTimeText } from './reportMarkdown';
+import { newRunId } from './runId';
+import { MODEL_DIR, RUN_JSON } from './store';
 
 export interface PipelineCallbacks extends TrainCallbacks {
   onStart?(runId: string, runFolder: string): void;
@@ -15,10 +31,158 @@ export interface PipelineOptions {
   callbacks?: PipelineCallbacks;
   signal?: AbortSignal;
   cacheDir?: string;
+  /** Id for the run folder (see newRunId), for callers that must name the run before the dataset is read. */
+  runId?: string;
+}
+
+/** What went wrong, for callers that act on it (the CLI's exit codes, the extension's buttons). */
+export type FailureKind = 'config' | 'dataset' | 'training';
+
+export function failureKind(err: unknown): FailureKind {
+  if (err instanceof RangeError && err.message.startsWith('Invalid training setting')) return 'config';
+  if (err instanceof DatasetError) return 'dataset';
+  return 'training';
+}
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+const isAbort = (err: unknown, signal?: AbortSignal) => signal?.aborted === true || (err instanceof Error && err.name === 'AbortError');
+
+/** Persists run.json; writes are chained so an older snapshot never lands after a newer one. */
+class RunWriter {
+  private chain: Promise<void> = Promise.resolve();
+  constructor(readonly folder: string) {}
+  save(record: RunRecord): Promise<void> {
+    const snapshot = structuredClone(record);
+    this.chain = this.chain.then(() => writeJsonAtomic(join(this.folder, RUN_JSON), snapshot));
+    return this.chain;
+  }
+}
+
+async function writeArtifacts(folder: string, record: RunRecord, model: tfl.LayersModel, classes: string[]): Promise<void> {
+  await saveModel(model, join(folder, MODEL_DIR), { classes, imageSize: record.config.imageSize, runId: record.id });
+  const m = record.metrics!;
+  await writeFileAtomic(join(folder, 'classification_report.txt'), classificationReportText(m) + '\nConfusion matrix (rows: true class, columns: predicted):\n\n' + confusionMatrixText(m));
+  await writeFileAtomic(join(folder, 'model_summary.txt'), modelSummary(model));
+  await writeFileAtomic(join(folder, 'training_time.txt'), trainingTimeText(record));
+  await writeFileAtomic(join(folder, 'report.md'), reportMarkdown(record));
 }
 
 /** The whole job: load data, train, evaluate, write the run folder atomically. Used by the CLI and the training process. */
-export async function runTraining(options: PipelineOptions): Promise<TrainingOutcome> {
-  void options;
-  throw new Error('runTraining: not implemented yet');
+export async function runTraining(options: PipelineOptions): Promise<TrainingOutcome & { kind?: FailureKind; folder?: string }> {
+  const cb = options.callbacks ?? {};
+  const { signal } = options;
+  const started = performance.now();
+  const datasetFolder = resolve(options.datasetFolder);
+  let record: RunRecord | undefined;
+  let writer: RunWriter | undefined;
+  let model: tfl.LayersModel | undefined;
+  let config: TrainConfig | undefined;
+  try {
+    config = resolveConfig(options.config);
+    if (config.imageSize < MIN_IMAGE_SIZE) {
+      throw new RangeError(`Invalid training setting: imageSize must be at least ${MIN_IMAGE_SIZE} for the seed CNN, got ${config.imageSize}`);
+    }
+    const backend = await initBackend(config.backend);
+    cb.onLog?.(`Backend: ${backend.detail}`);
+    const decodeStart = performance.now();
+    const data: LoadedDataset = await loadDataset(datasetFolder, {
+      imageSize: config.imageSize,
+      valFraction: config.valFraction,
+      testFraction: config.testFraction,
+      seed: config.seed,
+      cacheDir: options.cacheDir,
+      onProgress: cb.onDecodeProgress ? (d, t) => cb.onDecodeProgress!(d, t) : undefined,
+      signal,
+    });
+    const decodeSeconds = seconds(decodeStart);
+    cb.onDataset?.(data.report);
+    const classes = data.report.classes;
+
+    const id = options.runId ?? newRunId();
+    const folder = join(resolve(options.runsFolder), id);
+    await mkdir(folder, { recursive: true });
+    writer = new RunWriter(folder);
+    model = buildSeedCnn(config.imageSize, classes.length, config.seed);
+    record = {
+      id,
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      pid: process.pid,
+      datasetFolder,
+      config,
+      backend: backend.name,
+      modelParams: model.countParams(),
+      dataset: data.report,
+      history: [],
+    };
+    await writer.save(record);
+    cb.onStart?.(id, folder);
+    if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
+
+    const trainStart = performance.now();
+    const live = record;
+    const result = await trainModel(
+      model,
+      { train: data.train, val: data.val, numClasses: classes.length },
+      config,
+      {
+        onBatch: cb.onBatch?.bind(cb),
+        onLog: cb.onLog?.bind(cb),
+        onEpoch: (m) => {
+          live.history.push(m);
+          void writer!.save(live).catch((err) => cb.onLog?.(`Could not update ${RUN_JSON}: ${(err as Error).message}`));
+          cb.onEpoch?.(m);
+        },
+      },
+      signal,
+    );
+    const trainSeconds = seconds(trainStart);
+    record.history = result.history;
+    record.bestEpoch = result.bestEpoch;
+    if (result.stoppedEpoch !== undefined) record.stoppedEpoch = result.stoppedEpoch;
+    if (result.classWeights) record.classWeights = result.classWeights;
+    if (result.cancelled || signal?.aborted) return await endCancelled(record, writer);
+
+    const evalStart = performance.now();
+    record.metrics = await evaluateModel(model, data.test, classes, Math.max(32, config.batchSize));
+    const evalSeconds = seconds(evalStart);
+    if (signal?.aborted) return await endCancelled(record, writer);
+
+    record.timings = { decodeSeconds, trainSeconds, evalSeconds, totalSeconds: seconds(started) };
+    record.endedAt = new Date().toISOString();
+    record.state = 'completed';
+    delete record.pid;
+    await writeArtifacts(folder, record, model, classes);
+    // Last: only now does the folder say it is complete.
+    await writer.save(record);
+    return { tag: 'completed', run: record, folder };
+  } catch (err) {
+    if (record && writer && isAbort(err, signal)) return await endCancelled(record, writer);
+    if (!record && config && isAbort(err, signal)) {
+      // Cancelled while the dataset was decoding: no run folder was made, so there is nothing to mark.
+      const now = new Date().toISOString();
+      return { tag: 'cancelled', run: { id: '', state: 'cancelled', startedAt: now, endedAt: now, datasetFolder, config, backend: '', history: [] } };
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    if (record && writer) {
+      record.state = 'failed';
+      record.error = message;
+      record.endedAt = new Date().toISOString();
+      delete record.pid;
+      await rm(join(writer.folder, MODEL_DIR), { recursive: true, force: true }).catch(() => undefined);
+      await writer.save(record).catch(() => undefined);
+    }
+    return { tag: 'failed', message, kind: failureKind(err), ...(record ? { run: record, folder: writer?.folder } : {}) };
+  } finally {
+    model?.dispose();
+  }
+}
+
+async function endCancelled(record: RunRecord, writer: RunWriter) {
+  record.state = 'cancelled';
+  record.endedAt = new Date().toISOString();
+  delete record.pid;
+  await rm(join(writer.folder, MODEL_DIR), { recursive: true, force: true });
+  await writer.save(record);
+  return { tag: 'cancelled' as const, run: record, folder: writer.folder };
 }

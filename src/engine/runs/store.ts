@@ -1,18 +1,74 @@
+// Reading run folders. A run's truth is its run.json; a folder without a readable one is not a run.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RunRecord, RunSummary } from '../types';
+
+export const RUN_JSON = 'run.json';
+export const MODEL_DIR = 'model';
+
+/** Whether a process with this id is alive (on this machine). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** run.json of a run folder. A 'running' run whose process is gone is reported as failed (interrupted). */
+export async function readRun(runFolder: string): Promise<RunRecord> {
+  const file = join(runFolder, RUN_JSON);
+  let record: RunRecord;
+  try {
+    record = JSON.parse(await readFile(file, 'utf8')) as RunRecord;
+  } catch (err) {
+    throw new Error(`Cannot read run record ${file}: ${(err as Error).message}`);
+  }
+  if (record.state === 'running' && (record.pid === undefined || (record.pid !== process.pid && !processAlive(record.pid)))) {
+    return { ...record, state: 'failed', error: record.error ?? `Interrupted: the training process (pid ${record.pid ?? '?'}) is no longer running.` };
+  }
+  return record;
+}
+
+export function summarize(record: RunRecord, folder: string): RunSummary {
+  return {
+    id: record.id,
+    folder,
+    state: record.state,
+    startedAt: record.startedAt,
+    ...(record.endedAt ? { endedAt: record.endedAt } : {}),
+    datasetFolder: record.datasetFolder,
+    backend: record.backend,
+    classes: record.dataset?.classes ?? record.metrics?.classes ?? [],
+    epochsRun: record.history.length,
+    ...(record.metrics ? { testAccuracy: record.metrics.accuracy, macroF1: record.metrics.macroAvg.f1 } : {}),
+  };
+}
 
 /** Runs under a runs folder, newest first. A 'running' run whose process is gone is reported as 'failed'. */
 export async function listRuns(runsFolder: string): Promise<RunSummary[]> {
-  void runsFolder;
-  throw new Error('listRuns: not implemented yet');
-}
-
-export async function readRun(runFolder: string): Promise<RunRecord> {
-  void runFolder;
-  throw new Error('readRun: not implemented yet');
+  let names: string[];
+  try {
+    names = (await readdir(runsFolder, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const runs: RunSummary[] = [];
+  for (const name of names) {
+    const folder = join(runsFolder, name);
+    try {
+      runs.push(summarize(await readRun(folder), folder));
+    } catch {
+      // Not a run folder (or one being created right now): skip it.
+    }
+  }
+  return runs.sort((a, b) => (a.startedAt === b.startedAt ? b.id.localeCompare(a.id) : b.startedAt.localeCompare(a.startedAt)));
 }
 
 /** The newest completed run, or undefined. */
 export async function latestCompletedRun(runsFolder: string): Promise<RunSummary | undefined> {
-  void runsFolder;
-  throw new Error('latestCompletedRun: not implemented yet');
+  return (await listRuns(runsFolder)).find((r) => r.state === 'completed');
 }

@@ -1,8 +1,37 @@
-import type * as vscode from 'vscode';
+// The dashboard's commands and its serializer (so an open dashboard survives a window reload).
+import * as vscode from 'vscode';
 import type { Ctx } from '../../client/ctx';
+import { DashboardPanel } from './panel';
+
+/** What "Open Dashboard" may be given: a Runs tree item, a run id, or a run folder's Uri. */
+export function dashboardTarget(arg: unknown): { runId?: string; runFolder?: string } | undefined {
+  if (typeof arg === 'string') return { runId: arg };
+  if (arg instanceof vscode.Uri) return { runFolder: arg.fsPath };
+  if (typeof arg === 'object' && arg !== null) {
+    const o = arg as { runId?: unknown; runFolder?: unknown; folder?: unknown };
+    const runId = typeof o.runId === 'string' ? o.runId : undefined;
+    const runFolder = typeof o.runFolder === 'string' ? o.runFolder : typeof o.folder === 'string' ? o.folder : undefined;
+    if (runId || runFolder) return { runId, runFolder };
+  }
+  return undefined;
+}
 
 /** Registers the dashboard panel, its serializer and its commands (showDashboard, run.openDashboard). */
 export function registerDashboard(ctx: Ctx): vscode.Disposable[] {
-  void ctx;
-  return [];
+  const show = async (target?: { runId?: string; runFolder?: string }): Promise<void> => {
+    try {
+      await DashboardPanel.createOrShow(ctx, target);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Could not open the Fracture CNN dashboard: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  return [
+    vscode.commands.registerCommand('fractureCnn.showDashboard', () => show()),
+    vscode.commands.registerCommand('fractureCnn.run.openDashboard', (arg?: unknown) => show(dashboardTarget(arg))),
+    vscode.window.registerWebviewPanelSerializer(DashboardPanel.viewType, {
+      deserializeWebviewPanel: async (panel, state) => {
+        DashboardPanel.revive(ctx, panel, state);
+      },
+    }),
+  ];
 }

@@ -1,0 +1,34 @@
+// `fracture-cnn predict`: probabilities per image, optional Grad-CAM pictures; exit 4 when any image was unreadable.
+import { Predictor } from '../engine/predict/predictor';
+import type { PredictCommand } from './args';
+import { EXIT } from './exitCodes';
+
+export async function predictCommand(cmd: PredictCommand): Promise<number> {
+  let predictor: Predictor;
+  try {
+    predictor = await Predictor.load(cmd.model, { backend: 'auto' });
+  } catch (err) {
+    process.stderr.write(`fracture-cnn: cannot load a model from ${cmd.model}: ${(err as Error).message}\n`);
+    return EXIT.failed;
+  }
+  if (cmd.classIndex !== undefined && cmd.classIndex >= predictor.classes.length) {
+    process.stderr.write(`fracture-cnn: --class must be 0..${predictor.classes.length - 1} (${predictor.classes.join(', ')}), got ${cmd.classIndex}\n`);
+    return EXIT.usage;
+  }
+  const outcomes = await predictor.predict(cmd.images, { gradcam: cmd.gradcam !== undefined, outDir: cmd.gradcam, classIndex: cmd.classIndex });
+  predictor.dispose();
+  if (cmd.json) {
+    process.stdout.write(JSON.stringify(outcomes, null, 2) + '\n');
+  } else {
+    for (const o of outcomes) {
+      if (!o.ok) continue;
+      const p = o.prediction;
+      const probs = p.classes.map((c, i) => `${c} ${(p.probabilities[i] * 100).toFixed(1)}%`).join(', ');
+      process.stdout.write(`${p.path}: ${p.classes[p.predictedIndex]} (${probs}) ${p.milliseconds.toFixed(0)} ms\n`);
+      if (p.overlayPath) process.stdout.write(`  Grad-CAM for "${p.classes[p.explainedIndex]}": ${p.overlayPath}\n  heat map: ${p.heatmapPath}\n`);
+    }
+  }
+  const bad = outcomes.filter((o) => !o.ok);
+  for (const o of bad) if (!o.ok) process.stderr.write(`fracture-cnn: cannot classify ${o.error}\n`);
+  return bad.length ? EXIT.unreadableImages : EXIT.ok;
+}

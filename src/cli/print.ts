@@ -1,0 +1,53 @@
+// Human-readable text for the terminal: the dataset report before training and the results after it.
+import { classificationReportText, confusionMatrixText } from '../engine/eval/reportText';
+import type { DatasetReport, EpochMetrics, RunRecord } from '../engine/types';
+
+const REASONS: Record<string, string> = {
+  unreadable: 'unreadable',
+  empty: 'empty file',
+  truncated: 'truncated',
+  'not-an-image': 'not an image',
+  unsupported: 'unsupported format',
+};
+
+export function datasetText(d: DatasetReport): string {
+  const lines = [`Dataset ${d.root}`, `  layout: ${d.layout === 'presplit' ? 'train/val/test folders as given' : 'stratified split'}, ${d.classes.length} classes, images ${d.imageSize}x${d.imageSize} gray`];
+  const nameW = Math.max(5, ...d.classes.map((c) => c.length));
+  lines.push(`  ${'class'.padEnd(nameW)}  ${'train'.padStart(6)} ${'val'.padStart(6)} ${'test'.padStart(6)} ${'total'.padStart(6)}`);
+  d.classes.forEach((c, i) => {
+    const [tr, va, te] = [d.counts.train[i], d.counts.val[i], d.counts.test[i]];
+    lines.push(`  ${c.padEnd(nameW)}  ${String(tr).padStart(6)} ${String(va).padStart(6)} ${String(te).padStart(6)} ${String(tr + va + te).padStart(6)}`);
+  });
+  lines.push(`  decoded in ${d.decodeSeconds.toFixed(1)} s (${d.cachedImages} from cache)`);
+  if (d.skipped.length) {
+    lines.push(`  skipped ${d.skipped.length} file${d.skipped.length === 1 ? '' : 's'}:`);
+    for (const s of d.skipped) lines.push(`    ${s.path}: ${REASONS[s.reason] ?? s.reason} (${s.detail})`);
+  }
+  if (d.duplicates.length) lines.push(`  ${d.duplicates.length} group${d.duplicates.length === 1 ? '' : 's'} of identical files, each kept within one split`);
+  if (d.leakage.length) lines.push(`  ${d.leakage.length} duplicate group${d.leakage.length === 1 ? '' : 's'} across the given splits: extra copies dropped`);
+  for (const w of d.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+export function epochLine(m: EpochMetrics, epochs: number): string {
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : ' n/a ');
+  return `Epoch ${String(m.epoch).padStart(String(epochs).length)}/${epochs}  loss ${f(m.loss)}  acc ${f(m.acc)}  val_loss ${f(m.valLoss)}  val_acc ${f(m.valAcc)}  ${m.seconds.toFixed(1)} s\n`;
+}
+
+export function resultsText(run: RunRecord, folder: string): string {
+  const m = run.metrics;
+  const lines: string[] = [];
+  if (run.bestEpoch !== undefined) lines.push(`Kept the weights of epoch ${run.bestEpoch}${run.stoppedEpoch ? ` (early stopping after epoch ${run.stoppedEpoch})` : ''}.`);
+  if (m) {
+    lines.push('', `Test split: loss ${m.loss.toFixed(4)}, accuracy ${m.accuracy.toFixed(4)}`, '', classificationReportText(m).trimEnd(), '', 'Confusion matrix (rows: true class, columns: predicted):', confusionMatrixText(m).trimEnd());
+    if (m.roc) lines.push('', `ROC AUC (positive class "${m.classes[m.roc.positiveClass]}"): ${m.roc.auc.toFixed(4)}`);
+    if (m.sensitivity !== undefined && m.specificity !== undefined) lines.push(`Sensitivity ${m.sensitivity.toFixed(4)}, specificity ${m.specificity.toFixed(4)}`);
+  }
+  if (run.timings) {
+    const t = run.timings;
+    const perEpoch = run.history.length ? run.history.reduce((a, h) => a + h.seconds, 0) / run.history.length : 0;
+    lines.push('', `Time: ${t.totalSeconds.toFixed(1)} s total (decode ${t.decodeSeconds.toFixed(1)} s, training ${t.trainSeconds.toFixed(1)} s, ${perEpoch.toFixed(2)} s per epoch, evaluation ${t.evalSeconds.toFixed(1)} s) on ${run.backend}`);
+  }
+  lines.push('', `Run folder: ${folder}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,92 @@
+// `fracture-cnn train`: dataset report, live progress, results; exit code from the outcome.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { resolveConfig } from '../engine/config';
+import { generateSampleDataset } from '../engine/data/sample';
+import { runTraining } from '../engine/runs/pipeline';
+import type { TrainCommand } from './args';
+import { EXIT } from './exitCodes';
+import { datasetText, epochLine, resultsText } from './print';
+import { formatDuration, ProgressLine } from './progress';
+
+/** Where `train` with no folder keeps the built-in sample data: beside the runs, made once, reused after. */
+export const SAMPLE_DIR = 'sample-data';
+export const DEFAULT_RUNS_DIR = join('.fracture-cnn', 'runs');
+
+async function sampleFolder(out: NodeJS.WriteStream): Promise<string> {
+  const root = resolve(SAMPLE_DIR);
+  if (existsSync(join(root, 'boxes.json'))) {
+    out.write(`Using the built-in sample dataset in ${root}\n`);
+    return root;
+  }
+  out.write(`Writing the built-in sample dataset to ${root} ...\n`);
+  const r = await generateSampleDataset(root);
+  out.write(`  ${r.fractured} fractured and ${r.normal} normal synthetic radiographs\n`);
+  return root;
+}
+
+export async function trainCommand(cmd: TrainCommand): Promise<number> {
+  // With --json, stdout carries only the final JSON; people still see progress on stderr.
+  const out = cmd.json ? process.stderr : process.stdout;
+  const bar = new ProgressLine(out);
+  const config = resolveConfig(cmd.config);
+  const folder = cmd.folder ?? (await sampleFolder(out));
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT.cancelled);
+    bar.clear();
+    out.write('Cancelling after the current batch (Ctrl-C again to quit at once) ...\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const outcome = await runTraining({
+      datasetFolder: folder,
+      runsFolder: cmd.runsDir ?? DEFAULT_RUNS_DIR,
+      cacheDir: cmd.cacheDir,
+      config,
+      signal: controller.signal,
+      callbacks: {
+        onLog: (line) => {
+          bar.clear();
+          out.write(`${line}\n`);
+        },
+        onDecodeProgress: (done, total) => bar.update('Decoding', done, total, `${done}/${total} images`),
+        onDataset: (report) => {
+          bar.clear();
+          out.write(datasetText(report));
+        },
+        onStart: (id, runFolder) => out.write(`Run ${id} in ${runFolder}\n`),
+        onBatch: (p) =>
+          bar.update(
+            `Epoch ${p.epoch}/${p.epochs}`,
+            p.batch,
+            p.batches,
+            `${p.batch}/${p.batches} loss ${p.loss.toFixed(4)} acc ${p.acc.toFixed(3)} ETA ${formatDuration(p.eta)}`,
+          ),
+        onEpoch: (m) => {
+          bar.clear();
+          out.write(epochLine(m, config.epochs));
+        },
+      },
+    });
+    bar.clear();
+    if (cmd.json) process.stdout.write(JSON.stringify(outcome, null, 2) + '\n');
+    switch (outcome.tag) {
+      case 'completed':
+        out.write(resultsText(outcome.run, outcome.folder ?? ''));
+        return EXIT.ok;
+      case 'cancelled':
+        out.write(`Training cancelled${outcome.folder ? `; run marked cancelled in ${outcome.folder}` : ''}.\n`);
+        return EXIT.cancelled;
+      case 'failed':
+        process.stderr.write(`fracture-cnn: ${outcome.kind === 'dataset' ? 'dataset error' : 'training failed'}: ${outcome.message}\n`);
+        if (outcome.folder) process.stderr.write(`Run marked failed in ${outcome.folder}\n`);
+        return outcome.kind === 'dataset' ? EXIT.dataset : outcome.kind === 'config' ? EXIT.usage : EXIT.failed;
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,49 @@
+// Typed access to the fractureCnn.* settings of one workspace folder (they are resource-scoped).
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { TrainConfig } from '../engine/config';
+import { resolveFolderSetting, trainConfigFromSettings } from './settings';
+
+export const SECTION = 'fractureCnn';
+
+export class Config {
+  /** `base` is used when there is no workspace folder (a dataset picked from outside any). */
+  constructor(
+    readonly workspaceFolder: vscode.WorkspaceFolder | undefined,
+    private readonly base?: string,
+  ) {}
+
+  private get section(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(SECTION, this.workspaceFolder?.uri);
+  }
+
+  private get baseFolder(): string {
+    return this.workspaceFolder?.uri.fsPath ?? this.base ?? process.cwd();
+  }
+
+  /** The training options, named as the engine names them. */
+  get trainConfig(): Partial<TrainConfig> {
+    const section = this.section;
+    return trainConfigFromSettings((name) => section.get(name));
+  }
+
+  /** The configured dataset folder as an absolute path, or undefined when the setting is empty. */
+  get datasetFolder(): string | undefined {
+    const value = this.section.get<string>('datasetFolder', '');
+    return value.trim() === '' ? undefined : resolveFolderSetting(value, this.baseFolder);
+  }
+
+  get runsFolder(): string {
+    return resolveFolderSetting(this.section.get<string>('runsFolder', '.fracture-cnn/runs') || '.fracture-cnn/runs', this.baseFolder);
+  }
+
+  /** Config for the folder holding `path`, falling back to the first workspace folder, then to the path's parent. */
+  static forPath(path: string): Config {
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path)) ?? vscode.workspace.workspaceFolders?.[0];
+    return new Config(folder, dirname(path));
+  }
+
+  static affectsRunsFolder(event: vscode.ConfigurationChangeEvent): boolean {
+    return event.affectsConfiguration(`${SECTION}.runsFolder`);
+  }
+}

@@ -1,0 +1,197 @@
+// The Ctx every part of the extension host shares: the training process (started lazily,
+// restarted on the next use after a crash), its events, the output channel and the active model.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient, RequestType } from 'vscode-languageclient/node';
+import type { BatchProgress, DatasetReport, EpochMetrics, TrainingOutcome } from '../engine/types';
+import {
+  BatchProgressNotification,
+  DidScanDatasetNotification,
+  EpochEndNotification,
+  GenerateSampleRequest,
+  ListRunsRequest,
+  LogNotification,
+  TrainingEndNotification,
+  type TrainResult,
+} from '../protocol/training';
+import { Config } from './config';
+import type { Ctx, RunLocation } from './ctx';
+import { DatasetChooser } from './datasetPicker';
+import { describeDataset, describeEpoch } from './logLines';
+import { ProcessSupervisor } from './supervisor';
+import { TrainingClient } from './trainingClient';
+
+const ACTIVE_RUN_KEY = 'fractureCnn.activeRunFolder';
+export const TRAINING_CONTEXT_KEY = 'fractureCnn.training';
+
+export class ExtensionCtx implements Ctx, vscode.Disposable {
+  readonly output: vscode.LogOutputChannel;
+  readonly datasets: DatasetChooser;
+  private readonly supervisor: ProcessSupervisor<TrainingClient>;
+  private run: { runId: string; runFolder: string } | undefined;
+  private startingTraining = false;
+  private readonly didChangeTraining = new vscode.EventEmitter<void>();
+  /** Training started, ended, or began starting (decoding the dataset before the run has an id). */
+  readonly onDidChangeTraining = this.didChangeTraining.event;
+  private readonly endedRuns = new Set<string>();
+
+  private readonly didScanDataset = new vscode.EventEmitter<{ runId: string; report: DatasetReport }>();
+  private readonly batchProgress = new vscode.EventEmitter<{ runId: string; progress: BatchProgress }>();
+  private readonly epochEnd = new vscode.EventEmitter<{ runId: string; metrics: EpochMetrics }>();
+  private readonly trainingEnd = new vscode.EventEmitter<{ runId: string; outcome: TrainingOutcome }>();
+  private readonly didChangeRuns = new vscode.EventEmitter<void>();
+  readonly onDidScanDataset = this.didScanDataset.event;
+  readonly onBatchProgress = this.batchProgress.event;
+  readonly onEpochEnd = this.epochEnd.event;
+  readonly onTrainingEnd = this.trainingEnd.event;
+  readonly onDidChangeRuns = this.didChangeRuns.event;
+
+  /** Set by the train command; Ctx.train forwards to it. */
+  trainHandler: ((datasetFolder?: vscode.Uri) => Promise<void>) | undefined;
+
+  constructor(readonly extensionContext: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel('Fracture CNN', { log: true });
+    this.datasets = new DatasetChooser(extensionContext.workspaceState, async (outDir) => {
+      const written = await this.sendRequest(GenerateSampleRequest, { outDir });
+      this.output.info(`Wrote ${written.fractured} fractured and ${written.normal} normal sample images to ${written.root}.`);
+    });
+    const serverModule = extensionContext.asAbsolutePath(join('dist', 'server.js'));
+    this.supervisor = new ProcessSupervisor(() => TrainingClient.start(serverModule, this.output, (client) => this.wire(client)), {
+      onCrash: (_exit, message) => this.onCrash(message),
+      onRestart: () => this.output.info('Starting the training process again.'),
+    });
+    extensionContext.subscriptions.push(this.output, this.didChangeTraining, this.didScanDataset, this.batchProgress, this.epochEnd, this.trainingEnd, this.didChangeRuns);
+  }
+
+  get extensionUri(): vscode.Uri {
+    return this.extensionContext.extensionUri;
+  }
+
+  get currentRun(): { runId: string; runFolder: string } | undefined {
+    return this.run;
+  }
+
+  /** A TrainRequest is out and its run has no id yet: the process is reading the dataset. */
+  get starting(): boolean {
+    return this.startingTraining;
+  }
+
+  set starting(value: boolean) {
+    this.startingTraining = value;
+    this.updateTrainingContext();
+    this.didChangeTraining.fire();
+  }
+
+  /** True while the training process runs (commands that only talk to a running one check this). */
+  get processRunning(): boolean {
+    return this.supervisor.running;
+  }
+
+  async sendRequest<P, R>(type: RequestType<P, R, void>, params: P): Promise<R> {
+    const training = await this.supervisor.get();
+    return training.client.sendRequest(type, params);
+  }
+
+  /** Records the run a TrainRequest started (unless its end has already been seen). */
+  beginRun(result: TrainResult): void {
+    if (this.endedRuns.has(result.runId)) return;
+    this.run = { runId: result.runId, runFolder: result.runFolder };
+    this.updateTrainingContext();
+    this.didChangeTraining.fire();
+    this.didChangeRuns.fire();
+  }
+
+  fireRunsChanged(): void {
+    this.didChangeRuns.fire();
+  }
+
+  runLocations(): RunLocation[] {
+    return (vscode.workspace.workspaceFolders ?? []).map((workspaceFolder) => ({
+      workspaceFolder,
+      runsFolder: new Config(workspaceFolder).runsFolder,
+    }));
+  }
+
+  async activeRunFolder(): Promise<string | undefined> {
+    const chosen = this.extensionContext.workspaceState.get<string>(ACTIVE_RUN_KEY);
+    if (chosen && existsSync(join(chosen, 'run.json'))) return chosen;
+    let best: { folder: string; at: string } | undefined;
+    for (const { runsFolder } of this.runLocations()) {
+      // No runs folder yet: nothing to list, and no reason to start the training process.
+      if (!existsSync(runsFolder)) continue;
+      for (const run of await this.sendRequest(ListRunsRequest, { runsFolder })) {
+        const at = run.endedAt ?? run.startedAt;
+        if (run.state === 'completed' && (!best || at > best.at)) best = { folder: run.folder, at };
+      }
+    }
+    return best?.folder;
+  }
+
+  async setActiveRunFolder(folder: string | undefined): Promise<void> {
+    await this.extensionContext.workspaceState.update(ACTIVE_RUN_KEY, folder);
+    this.didChangeRuns.fire();
+  }
+
+  async train(datasetFolder?: vscode.Uri): Promise<void> {
+    await this.trainHandler?.(datasetFolder);
+  }
+
+  /** Resolves when `runId` has ended (at once when it is not the running one). */
+  waitForEnd(runId: string): Promise<void> {
+    if (this.run?.runId !== runId) return Promise.resolve();
+    return new Promise((resolve) => {
+      const listener = this.onTrainingEnd((e) => {
+        if (e.runId !== runId) return;
+        listener.dispose();
+        resolve();
+      });
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.supervisor.dispose();
+  }
+
+  private wire(client: LanguageClient): vscode.Disposable[] {
+    return [
+      client.onNotification(DidScanDatasetNotification, (e) => {
+        this.output.info(describeDataset(e.report));
+        this.didScanDataset.fire(e);
+      }),
+      client.onNotification(BatchProgressNotification, (e) => this.batchProgress.fire(e)),
+      client.onNotification(EpochEndNotification, (e) => {
+        this.output.info(describeEpoch(e.metrics, this.run?.runId === e.runId ? undefined : e.runId));
+        this.epochEnd.fire(e);
+      }),
+      client.onNotification(TrainingEndNotification, (e) => this.ended(e.runId, e.outcome)),
+      client.onNotification(LogNotification, (e) => {
+        const prefix = e.runId ? `[${e.runId}] ` : '';
+        this.output[e.level](`${prefix}${e.message}`);
+      }),
+    ];
+  }
+
+  private ended(runId: string, outcome: TrainingOutcome): void {
+    this.endedRuns.add(runId);
+    if (this.run?.runId === runId) this.run = undefined;
+    this.updateTrainingContext();
+    this.didChangeTraining.fire();
+    this.trainingEnd.fire({ runId, outcome });
+    this.didChangeRuns.fire();
+  }
+
+  private updateTrainingContext(): void {
+    void vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, this.run !== undefined || this.startingTraining);
+  }
+
+  private onCrash(message: string): void {
+    this.output.error(message);
+    const run = this.run;
+    // The run's end is announced with this message; say it once.
+    if (run) return this.ended(run.runId, { tag: 'failed', message });
+    void vscode.window.showErrorMessage(message, 'Show Log').then((answer) => {
+      if (answer === 'Show Log') this.output.show(true);
+    });
+  }
+}

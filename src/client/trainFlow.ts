@@ -1,0 +1,129 @@
+// "Fracture CNN: Train": pick the dataset, make room when a training runs already, start the run,
+// and announce how it ended.
+import * as vscode from 'vscode';
+import { ResponseError } from 'vscode-languageclient/node';
+import type { TrainingOutcome } from '../engine/types';
+import { CancelRequest, TrainingErrorCodes, TrainRequest } from '../protocol/training';
+import type { ExtensionCtx } from './extensionCtx';
+import { describeEvaluation, percent } from './logLines';
+import { openReport } from './reports';
+import { settingForMessage } from './settings';
+
+const CANCEL_RUNNING = 'Cancel the running training';
+const WAIT = 'Wait';
+
+export class Trainer implements vscode.Disposable {
+  private starting = false;
+  private readonly folders = new Map<string, string>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly ctx: ExtensionCtx) {
+    this.subscription = ctx.onTrainingEnd((e) => void this.announce(e.runId, e.outcome));
+  }
+
+  async train(uri?: vscode.Uri): Promise<void> {
+    if (this.starting) {
+      void vscode.window.showInformationMessage('Fracture CNN: a training is starting already (reading its dataset); cancel it or wait for it.');
+      return;
+    }
+    // The dataset first: after waiting for the running training, the next one starts unattended.
+    const target = uri ? await this.ctx.datasets.forFolder(uri) : await this.ctx.datasets.choose();
+    if (!target) return;
+    if (!(await this.makeRoom())) return;
+    this.starting = true;
+    this.ctx.starting = true;
+    try {
+      // Settings may have changed while the user waited: read them now.
+      const params = { datasetFolder: target.folder, runsFolder: target.config.runsFolder, config: target.config.trainConfig };
+      this.ctx.output.info(`Training on ${params.datasetFolder}; runs go to ${params.runsFolder}.`);
+      const result = await this.ctx.sendRequest(TrainRequest, params);
+      this.folders.set(result.runId, result.runFolder);
+      this.ctx.output.info(`Run ${result.runId} started in ${result.runFolder}.`);
+      this.ctx.beginRun(result);
+    } catch (error) {
+      await this.showStartError(error);
+    } finally {
+      this.starting = false;
+      this.ctx.starting = false;
+    }
+  }
+
+  /** With a training running: asks to cancel it or to wait for it; true when the new one may start. */
+  private async makeRoom(): Promise<boolean> {
+    const run = this.ctx.currentRun;
+    if (!run) return true;
+    const answer = await vscode.window.showWarningMessage(
+      'A training is running already.',
+      { modal: true, detail: `Only one training runs at a time. Run ${run.runId} is training now.` },
+      CANCEL_RUNNING,
+      WAIT,
+    );
+    if (answer === CANCEL_RUNNING) {
+      const ended = this.ctx.waitForEnd(run.runId);
+      await this.ctx.sendRequest(CancelRequest, { runId: run.runId });
+      await ended;
+      return true;
+    }
+    if (answer !== WAIT) return false;
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Fracture CNN: the next training starts when the running one ends', cancellable: true },
+      (_progress, token) =>
+        new Promise<boolean>((resolve) => {
+          token.onCancellationRequested(() => resolve(false));
+          void this.ctx.waitForEnd(run.runId).then(() => resolve(!token.isCancellationRequested));
+        }),
+    );
+  }
+
+  private async showStartError(error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.ctx.output.error(`Training did not start: ${message}`);
+    const code = error instanceof ResponseError ? error.code : undefined;
+    if (code === TrainingErrorCodes.cancelled) {
+      void vscode.window.showInformationMessage('Fracture CNN: training cancelled while reading the dataset.');
+      return;
+    }
+    if (code === TrainingErrorCodes.alreadyTraining) {
+      void vscode.window.showWarningMessage(`Fracture CNN: ${message}`);
+      return;
+    }
+    const setting = code === TrainingErrorCodes.invalidSettings ? settingForMessage(message) : undefined;
+    const datasetProblem = code === TrainingErrorCodes.datasetError || code === TrainingErrorCodes.notFound;
+    const actions = setting ? ['Open Settings'] : datasetProblem ? ['Select Dataset Folder', 'Show Log'] : ['Show Log'];
+    const answer = await vscode.window.showErrorMessage(`Fracture CNN: training did not start: ${message}`, ...actions);
+    if (answer === 'Open Settings' && setting) {
+      await vscode.commands.executeCommand('workbench.action.openSettings', setting);
+    } else if (answer === 'Select Dataset Folder') {
+      await vscode.commands.executeCommand('fractureCnn.selectDataset');
+    } else if (answer === 'Show Log') {
+      this.ctx.output.show(true);
+    }
+  }
+
+  private async announce(runId: string, outcome: TrainingOutcome): Promise<void> {
+    const folder = this.folders.get(runId);
+    this.folders.delete(runId);
+    if (outcome.tag === 'completed') {
+      const metrics = outcome.run.metrics;
+      if (metrics) this.ctx.output.info(`[${runId}] ${describeEvaluation(metrics)}`);
+      const answer = await vscode.window.showInformationMessage(
+        `Fracture CNN: training finished, test accuracy ${percent(metrics?.accuracy)} (run ${runId}, ${outcome.run.history.length} epochs).`,
+        'Show Dashboard',
+        'Open Report',
+      );
+      if (answer === 'Show Dashboard') await vscode.commands.executeCommand('fractureCnn.showDashboard');
+      else if (answer === 'Open Report' && folder) await openReport(this.ctx, folder);
+    } else if (outcome.tag === 'cancelled') {
+      this.ctx.output.info(`[${runId}] Training cancelled.`);
+      void vscode.window.showInformationMessage(`Fracture CNN: training cancelled (run ${runId}).`);
+    } else {
+      this.ctx.output.error(`[${runId}] Training failed: ${outcome.message}`);
+      const answer = await vscode.window.showErrorMessage(`Fracture CNN: training failed: ${outcome.message}`, 'Show Log');
+      if (answer === 'Show Log') this.ctx.output.show(true);
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

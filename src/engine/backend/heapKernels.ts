@@ -1,0 +1,144 @@
+// Kernels written in JavaScript over the wasm heap, for ops where tfjs-backend-wasm is slow in
+// training: MaxPoolGrad (a generic loop, ~10x slower than this one) and Sum over the leading axes
+// (bias gradients: wasm transposes the whole tensor first). Outputs are allocated before any
+// heap view is taken, since an allocation may grow (and detach) the wasm memory.
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+interface WasmBackendLike extends tf.KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+}
+
+type KernelArgs = { inputs: NamedTensorInfoMap; backend: WasmBackendLike; attrs?: NamedAttrMap };
+
+/** dx: each window's gradient goes to its first maximum, as the cpu backend does. */
+function maxPoolGrad(args: KernelArgs): TensorInfo {
+  const { backend } = args;
+  const dyInfo = args.inputs.dy as TensorInfo;
+  const xInfo = args.inputs.input as TensorInfo;
+  const attrs = args.attrs as unknown as { filterSize: [number, number] | number; strides: [number, number] | number; pad: 'valid' | 'same' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+  const info = tf.backend_util.computePool2DInfo(xInfo.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const out = backend.makeOutput(xInfo.shape, 'float32');
+  const dx = backend.typedArrayFromHeap(out);
+  const x = backend.typedArrayFromHeap(xInfo);
+  const dy = backend.typedArrayFromHeap(dyInfo);
+  dx.fill(0);
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const best = new Float32Array(C);
+  const bestAt = new Int32Array(C);
+  for (let b = 0; b < batchSize; b++) {
+    for (let yr = 0; yr < outHeight; yr++) {
+      const r0 = yr * strideHeight - padTop;
+      for (let yc = 0; yc < outWidth; yc++) {
+        const c0 = yc * strideWidth - padLeft;
+        best.fill(-Infinity);
+        bestAt.fill(-1);
+        for (let wr = 0; wr < filterHeight; wr++) {
+          const r = r0 + wr;
+          if (r < 0 || r >= inHeight) continue;
+          for (let wc = 0; wc < filterWidth; wc++) {
+            const c = c0 + wc;
+            if (c < 0 || c >= inWidth) continue;
+            const base = ((b * inHeight + r) * inWidth + c) * C;
+            for (let d = 0; d < C; d++) {
+              const v = x[base + d];
+              if (v > best[d]) {
+                best[d] = v;
+                bestAt[d] = base + d;
+              }
+            }
+          }
+        }
+        const o = ((b * outHeight + yr) * outWidth + yc) * C;
+        for (let d = 0; d < C; d++) if (bestAt[d] >= 0) dx[bestAt[d]] += dy[o + d];
+      }
+    }
+  }
+  return out;
+}
+
+export interface Im2ColAttrs {
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  outH: number;
+  outW: number;
+}
+
+/**
+ * Patches of an NHWC tensor laid out as rows: out[(i*kw + j)*C + c][(n*outH + h)*outW + w] = x[n, h*sh+i-pt, w*sw+j-pl, c]
+ * (zero outside). With it the filter gradient is one plain matMul(out, dy as [P, Co]), which wasm runs on XNNPACK.
+ */
+function im2colT(args: KernelArgs): TensorInfo {
+  const { backend } = args;
+  const xInfo = args.inputs.x as TensorInfo;
+  const a = args.attrs as unknown as Im2ColAttrs;
+  const [N, H, W, C] = xInfo.shape;
+  const P = N * a.outH * a.outW;
+  const out = backend.makeOutput([a.kh * a.kw * C, P], 'float32');
+  const o = backend.typedArrayFromHeap(out);
+  const x = backend.typedArrayFromHeap(xInfo);
+  let p = 0;
+  for (let n = 0; n < N; n++) {
+    for (let h = 0; h < a.outH; h++) {
+      for (let w = 0; w < a.outW; w++, p++) {
+        for (let i = 0; i < a.kh; i++) {
+          const r = h * a.strideH + i - a.padTop;
+          for (let j = 0; j < a.kw; j++) {
+            const c0 = w * a.strideW + j - a.padLeft;
+            let row = (i * a.kw + j) * C * P + p;
+            if (r < 0 || r >= H || c0 < 0 || c0 >= W) {
+              for (let c = 0; c < C; c++, row += P) o[row] = 0;
+            } else {
+              const base = ((n * H + r) * W + c0) * C;
+              for (let c = 0; c < C; c++, row += P) o[row] = x[base + c];
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function makeSum(original: tf.KernelFunc): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const x = args.inputs.x as TensorInfo;
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+    const leading = rank >= 2 && x.dtype === 'float32' && axes.length === rank - 1 && axes.every((a, i) => a === i);
+    if (!leading) return original(args as unknown as Parameters<tf.KernelFunc>[0]);
+    const C = x.shape[rank - 1];
+    const rows = tf.util.sizeFromShape(x.shape) / C;
+    const out = args.backend.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), C] : [C], 'float32');
+    const acc = new Float64Array(C);
+    const v = args.backend.typedArrayFromHeap(x);
+    for (let r = 0; r < rows; r++) {
+      const base = r * C;
+      for (let d = 0; d < C; d++) acc[d] += v[base + d];
+    }
+    args.backend.typedArrayFromHeap(out).set(acc);
+    return out;
+  }) as unknown as tf.KernelFunc;
+}
+
+export const IM2COL_T = 'FractureIm2ColT';
+
+/** Replaces wasm's MaxPoolGrad and wraps its Sum; call before the wasm backend initialises. */
+export function registerHeapKernels(): void {
+  const sum = tf.getKernel('Sum', 'wasm');
+  if (sum && !(sum as { wrapped?: boolean }).wrapped) {
+    tf.unregisterKernel('Sum', 'wasm');
+    tf.registerKernel({ ...sum, kernelFunc: makeSum(sum.kernelFunc), wrapped: true } as tf.KernelConfig);
+  }
+  if (tf.getKernel('MaxPoolGrad', 'wasm')) tf.unregisterKernel('MaxPoolGrad', 'wasm');
+  tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad as unknown as tf.KernelFunc });
+  if (!tf.getKernel(IM2COL_T, 'wasm')) tf.registerKernel({ kernelName: IM2COL_T, backendName: 'wasm', kernelFunc: im2colT as unknown as tf.KernelFunc });
+}

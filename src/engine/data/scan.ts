@@ -1,0 +1,110 @@
+// Finds the classes and image files of a dataset folder. Classes are folder names matched
+// exactly (never by substring: "fractured" and "not fractured" are different classes); hidden
+// files and folders are ignored; images may sit in nested folders inside a class folder.
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { SplitName } from '../types';
+import { DatasetError } from './errors';
+
+export interface ScannedFile {
+  path: string;
+  /** Path relative to the dataset root, with '/' separators: the cache's file key. */
+  rel: string;
+  label: number;
+  /** Set for presplit folders. */
+  split?: SplitName;
+}
+
+export interface Scan {
+  root: string;
+  layout: 'presplit' | 'stratified';
+  classes: string[];
+  files: ScannedFile[];
+  /** Presplit folders that lacked val/ or test/: those are carved from train/. */
+  missingSplits: SplitName[];
+  warnings: string[];
+}
+
+const SPLIT_NAMES: Record<string, SplitName> = { train: 'train', val: 'val', valid: 'val', validation: 'val', test: 'test' };
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+async function isDir(path: string, entry: Dirent): Promise<boolean> {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+async function subfolders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const out: string[] = [];
+  for (const e of entries) if (!e.name.startsWith('.') && (await isDir(join(dir, e.name), e))) out.push(e.name);
+  return out.sort(byName);
+}
+
+/** Every non-hidden file under dir, sorted, following symlinks; a visited set stops link loops. */
+async function filesUnder(dir: string, seen = new Set<string>()): Promise<string[]> {
+  const real = await stat(dir).then((s) => `${s.dev}:${s.ino}`);
+  if (seen.has(real)) return [];
+  seen.add(real);
+  const entries = await readdir(dir, { withFileTypes: true });
+  const out: string[] = [];
+  for (const e of entries.sort((a, b) => byName(a.name, b.name))) {
+    if (e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (await isDir(p, e)) out.push(...(await filesUnder(p, seen)));
+    else out.push(p);
+  }
+  return out;
+}
+
+function relKey(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
+
+export async function scanDataset(root: string): Promise<Scan> {
+  const info = await stat(root).catch(() => undefined);
+  if (!info) throw new DatasetError(root, `Dataset folder not found: ${root}`);
+  if (!info.isDirectory()) throw new DatasetError(root, `Dataset path is not a folder: ${root}`);
+  const top = await subfolders(root);
+  const warnings: string[] = [];
+  const splitDirs = new Map<SplitName, string>();
+  for (const name of top) {
+    const split = SPLIT_NAMES[name.toLowerCase()];
+    if (split && !splitDirs.has(split)) splitDirs.set(split, name);
+  }
+  const presplit = splitDirs.has('train') && (splitDirs.has('val') || splitDirs.has('test'));
+
+  const groups: { dir: string; split?: SplitName }[] = [];
+  const missingSplits: SplitName[] = [];
+  if (presplit) {
+    for (const split of ['train', 'val', 'test'] as SplitName[]) {
+      const name = splitDirs.get(split);
+      if (name) groups.push({ dir: join(root, name), split });
+      else missingSplits.push(split);
+    }
+    const extra = top.filter((n) => !SPLIT_NAMES[n.toLowerCase()]);
+    if (extra.length) warnings.push(`Folders beside train/val/test are ignored: ${extra.join(', ')}.`);
+  } else {
+    groups.push({ dir: root });
+  }
+
+  const classSet = new Set<string>();
+  const raw: { path: string; cls: string; split?: SplitName }[] = [];
+  for (const g of groups) {
+    for (const cls of await subfolders(g.dir)) {
+      const files = await filesUnder(join(g.dir, cls));
+      if (files.length === 0) {
+        warnings.push(`Folder "${relKey(root, join(g.dir, cls))}" holds no files; it is not used as a class.`);
+        continue;
+      }
+      classSet.add(cls);
+      for (const path of files) raw.push({ path, cls, split: g.split });
+    }
+  }
+  const classes = [...classSet].sort(byName);
+  const label = new Map(classes.map((c, i) => [c, i]));
+  const files = raw.map((f) => ({ path: f.path, rel: relKey(root, f.path), label: label.get(f.cls)!, split: f.split }));
+  return { root, layout: presplit ? 'presplit' : 'stratified', classes, files, missingSplits, warnings };
+}

@@ -1,0 +1,115 @@
+// Assigns images to train/val/test. Byte-identical files form one unit that always lands in a
+// single split, so no image is tested on after being trained on. Seeded and independent of the
+// order the file system lists files in.
+import type { DuplicateGroup, SplitName } from '../types';
+import { makeRng, mixSeed, shuffle } from './rng';
+
+export interface SplitItem {
+  path: string;
+  rel: string;
+  label: number;
+  hash: string;
+  /** Given by a presplit folder. */
+  split?: SplitName;
+}
+
+export interface SplitOptions {
+  layout: 'presplit' | 'stratified';
+  classes: string[];
+  valFraction: number;
+  testFraction: number;
+  seed: number;
+  /** Presplit folders without val/ or test/: carved from train/ with the fractions above. */
+  missingSplits: SplitName[];
+}
+
+export interface SplitResult {
+  /** Split of each item, or null when it was dropped as a leaked copy. */
+  assignment: (SplitName | null)[];
+  duplicates: DuplicateGroup[];
+  leakage: DuplicateGroup[];
+  warnings: string[];
+}
+
+const ORDER: SplitName[] = ['train', 'val', 'test'];
+
+interface Unit {
+  members: number[];
+  label: number;
+}
+
+/** Per class: shuffle the units, fill test, then val, the rest is train (counts in images, not units). */
+function stratify(items: SplitItem[], units: Unit[], opts: SplitOptions, fractions: { val: number; test: number }, out: (SplitName | null)[], warnings: string[]): void {
+  for (let c = 0; c < opts.classes.length; c++) {
+    const mine = units.filter((u) => u.label === c).sort((a, b) => (items[a.members[0]].rel < items[b.members[0]].rel ? -1 : 1));
+    const n = mine.reduce((s, u) => s + u.members.length, 0);
+    if (n === 0) continue;
+    shuffle(mine, makeRng(mixSeed(opts.seed, 0x5b1, c)));
+    let nTest = Math.round(n * fractions.test);
+    let nVal = Math.round(n * fractions.val);
+    if (n < 3) {
+      nTest = nVal = 0;
+      warnings.push(`Class "${opts.classes[c]}" has only ${n} image${n === 1 ? '' : 's'}: too few to split, so all go to training and the class is missing from validation and test.`);
+    } else {
+      if (fractions.test > 0) nTest = Math.max(1, nTest);
+      if (fractions.val > 0) nVal = Math.max(1, nVal);
+      while (nTest + nVal > n - 1) nVal > nTest ? nVal-- : nTest--;
+    }
+    let inTest = 0, inVal = 0;
+    for (const u of mine) {
+      const split: SplitName = inTest < nTest ? 'test' : inVal < nVal ? 'val' : 'train';
+      if (split === 'test') inTest += u.members.length;
+      else if (split === 'val') inVal += u.members.length;
+      for (const m of u.members) out[m] = split;
+    }
+  }
+}
+
+export function assignSplits(items: SplitItem[], opts: SplitOptions): SplitResult {
+  const warnings: string[] = [];
+  const byHash = new Map<string, number[]>();
+  items.forEach((it, i) => {
+    const g = byHash.get(it.hash);
+    if (g) g.push(i);
+    else byHash.set(it.hash, [i]);
+  });
+  const groups = [...byHash.values()];
+  const duplicates: DuplicateGroup[] = groups.filter((g) => g.length > 1).map((g) => ({ hash: items[g[0]].hash, paths: g.map((i) => items[i].path) }));
+  const conflicts = groups.filter((g) => g.some((i) => items[i].label !== items[g[0]].label));
+  if (conflicts.length) {
+    const eg = conflicts[0].map((i) => items[i].rel).join(', ');
+    warnings.push(`${conflicts.length} set${conflicts.length === 1 ? '' : 's'} of identical files carry different class labels (for example ${eg}); check these labels.`);
+  }
+
+  const assignment: (SplitName | null)[] = items.map((it) => it.split ?? null);
+  const leakage: DuplicateGroup[] = [];
+  if (opts.layout === 'presplit') {
+    let dropped = 0;
+    for (const g of groups) {
+      const splits = new Set(g.map((i) => items[i].split!));
+      if (splits.size < 2) continue;
+      const keep = ORDER.find((s) => splits.has(s))!;
+      for (const i of g) {
+        if (items[i].split === keep) continue;
+        assignment[i] = null;
+        dropped++;
+      }
+      leakage.push({ hash: items[g[0]].hash, paths: g.map((i) => items[i].path) });
+    }
+    if (leakage.length) {
+      warnings.push(`Leakage: ${leakage.length} image${leakage.length === 1 ? '' : 's'} appear${leakage.length === 1 ? 's' : ''} in more than one split; ${dropped} extra cop${dropped === 1 ? 'y was' : 'ies were'} dropped from val/test so test scores stay honest.`);
+    }
+    if (opts.missingSplits.length) {
+      const fractions = { val: opts.missingSplits.includes('val') ? opts.valFraction : 0, test: opts.missingSplits.includes('test') ? opts.testFraction : 0 };
+      const trainUnits = groups
+        .map((g) => ({ members: g.filter((i) => assignment[i] === 'train'), label: items[g[0]].label }))
+        .filter((u) => u.members.length > 0);
+      stratify(items, trainUnits, opts, fractions, assignment, warnings);
+      warnings.push(`The folder has no ${opts.missingSplits.join(' or ')} split; it was taken from train/ per class (seed ${opts.seed}).`);
+    }
+  } else {
+    const units = groups.map((g) => ({ members: g, label: items[g[0]].label }));
+    stratify(items, units, opts, { val: opts.valFraction, test: opts.testFraction }, assignment, warnings);
+  }
+  return { assignment, duplicates, leakage, warnings };
+}

@@ -1,0 +1,93 @@
+// Heat map pictures at the original image's resolution: jet colours alone, and alpha-blended over the gray X-ray.
+import sharp from 'sharp';
+
+export interface GrayImage {
+  width: number;
+  height: number;
+  /** width * height gray bytes, row-major. */
+  data: Uint8Array;
+}
+
+/** Bilinear resize of a small float map to width x height (pixel centres aligned, as OpenCV's INTER_LINEAR). */
+export function upsample(heat: Float32Array, hw: number, hh: number, width: number, height: number): Float32Array {
+  const out = new Float32Array(width * height);
+  // Column lookups are the same for every row: compute them once.
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const wxs = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(hw - 1, Math.max(0, ((x + 0.5) * hw) / width - 0.5));
+    x0s[x] = Math.floor(fx);
+    x1s[x] = Math.min(hw - 1, x0s[x] + 1);
+    wxs[x] = fx - x0s[x];
+  }
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(hh - 1, Math.max(0, ((y + 0.5) * hh) / height - 0.5));
+    const r0 = Math.floor(fy) * hw;
+    const r1 = Math.min(hh - 1, Math.floor(fy) + 1) * hw;
+    const wy = fy - Math.floor(fy);
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const wx = wxs[x];
+      const top = heat[r0 + x0s[x]] * (1 - wx) + heat[r0 + x1s[x]] * wx;
+      const bottom = heat[r1 + x0s[x]] * (1 - wx) + heat[r1 + x1s[x]] * wx;
+      out[row + x] = top * (1 - wy) + bottom * wy;
+    }
+  }
+  return out;
+}
+
+const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+/** Jet colour map (blue for 0, through cyan, yellow, to red for 1), as a 256-entry RGB table. */
+export const JET: Uint8Array = (() => {
+  const t = new Uint8Array(256 * 3);
+  for (let i = 0; i < 256; i++) {
+    const v = i / 255;
+    t[i * 3] = Math.round(255 * clamp01(1.5 - Math.abs(4 * v - 3)));
+    t[i * 3 + 1] = Math.round(255 * clamp01(1.5 - Math.abs(4 * v - 2)));
+    t[i * 3 + 2] = Math.round(255 * clamp01(1.5 - Math.abs(4 * v - 1)));
+  }
+  return t;
+})();
+
+export interface HeatPictures {
+  overlayPng: Buffer;
+  heatmapPng: Buffer;
+}
+
+/** Renders the heat map over `gray` at gray's own size. `alpha` is the heat map's weight where it is strongest. */
+export async function renderHeatPictures(
+  gray: GrayImage,
+  heat: Float32Array,
+  heatWidth: number,
+  heatHeight: number,
+  alpha = 0.5,
+): Promise<HeatPictures> {
+  const { width, height, data } = gray;
+  const big = upsample(heat, heatWidth, heatHeight, width, height);
+  // Cold regions stay mostly X-ray so the anatomy remains readable under the colours.
+  const weight = new Float32Array(256);
+  for (let l = 0; l < 256; l++) weight[l] = alpha * (0.3 + 0.7 * (l / 255));
+  const colours = Buffer.allocUnsafe(width * height * 3);
+  const blended = Buffer.allocUnsafe(width * height * 3);
+  for (let i = 0, o = 0; i < big.length; i++, o += 3) {
+    const h = big[i];
+    const l = h <= 0 ? 0 : h >= 1 ? 255 : (h * 255 + 0.5) | 0;
+    const a = weight[l];
+    const ga = data[i] * (1 - a) + 0.5;
+    const j = l * 3;
+    const r = JET[j];
+    const g = JET[j + 1];
+    const b = JET[j + 2];
+    colours[o] = r;
+    colours[o + 1] = g;
+    colours[o + 2] = b;
+    blended[o] = (ga + r * a) | 0;
+    blended[o + 1] = (ga + g * a) | 0;
+    blended[o + 2] = (ga + b * a) | 0;
+  }
+  const png = (buf: Buffer) => sharp(buf, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 3 }).toBuffer();
+  const [overlayPng, heatmapPng] = await Promise.all([png(blended), png(colours)]);
+  return { overlayPng, heatmapPng };
+}

@@ -1,0 +1,37 @@
+// How one training step is carried out: here, in this thread. parallel.ts provides the same
+// interface over worker threads.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { evaluateShard, shardGradients } from './step';
+import type { LossSpec, Shard, ShardStats } from './step';
+
+export interface StepExecutor {
+  /** Computes the batch gradient and applies one optimizer step; returns the batch's loss sum and correct count. */
+  step(batch: Shard): Promise<ShardStats>;
+  evaluate(x: Float32Array, labels: Int32Array): Promise<ShardStats>;
+  readonly workers: number;
+  close(): Promise<void>;
+}
+
+export class LocalExecutor implements StepExecutor {
+  readonly workers = 1;
+
+  constructor(
+    private readonly model: tfl.LayersModel,
+    private readonly optimizer: tf.Optimizer,
+    private readonly spec: LossSpec,
+  ) {}
+
+  async step(batch: Shard): Promise<ShardStats> {
+    const { grads, stats } = shardGradients(this.model, batch, this.spec);
+    this.optimizer.applyGradients(grads);
+    tf.dispose(grads);
+    return stats;
+  }
+
+  async evaluate(x: Float32Array, labels: Int32Array): Promise<ShardStats> {
+    return evaluateShard(this.model, x, labels, this.spec);
+  }
+
+  async close(): Promise<void> {}
+}

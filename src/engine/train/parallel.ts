@@ -1,0 +1,172 @@
+// Data-parallel training over worker threads, each with its own wasm backend (wasm runs one
+// thread per instance in Node). Every step splits the batch into contiguous shards; this thread
+// computes shard 0, the workers the others; the gradients (each already divided by the whole
+// batch's size) are added in shard order and one optimizer step is applied here. The result is the
+// single-thread result up to float rounding, whatever the number of workers.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { StepExecutor } from './executor';
+import type { FromWorker, ToWorker } from './protocol';
+import { evaluateShard, shardGradients, trainableVariables } from './step';
+import type { LossSpec, Shard, ShardStats } from './step';
+
+/** 0 means one per core. Native TensorFlow threads its own kernels, so it trains in one thread. */
+export function resolveWorkers(requested: number, backend: string): number {
+  if (backend === 'tensorflow') return 1;
+  return requested > 0 ? requested : Math.max(1, os.availableParallelism());
+}
+
+/** The worker script beside this module: dist/worker.js in the bundles, worker.ts run through tsx from sources (tests, bench). */
+function spawnWorker(): Worker {
+  if (!__filename.endsWith('.ts')) return new Worker(path.join(__dirname, 'worker.js'));
+  // tsx's loader hooks do not reach worker threads: register its CommonJS hook inside the worker.
+  const file = JSON.stringify(path.join(__dirname, 'worker.ts'));
+  return new Worker(`require('tsx/cjs'); require(${file});`, { eval: true });
+}
+
+class WorkerLink {
+  private pending: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | undefined;
+  private failure: Error | undefined;
+
+  constructor(readonly worker: Worker) {
+    worker.on('message', (m: FromWorker) => {
+      const p = this.pending;
+      this.pending = undefined;
+      if (!p) return;
+      if (m.type === 'error') p.reject(new Error(`training worker failed: ${m.message}`));
+      else p.resolve(m);
+    });
+    const fail = (e: Error) => {
+      this.failure = e;
+      this.pending?.reject(e);
+      this.pending = undefined;
+    };
+    worker.on('error', (e) => fail(new Error(`training worker crashed: ${e.message}`)));
+    worker.on('exit', (code) => fail(new Error(`training worker exited with code ${code}`)));
+  }
+
+  request(msg: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(msg, transfer);
+    });
+  }
+}
+
+/** Contiguous shard boundaries of n items over k parts (the first parts one larger when n % k != 0). */
+export function shardBounds(n: number, k: number): number[] {
+  const bounds = [0];
+  for (let i = 0; i < k; i++) bounds.push(bounds[i] + Math.floor(n / k) + (i < n % k ? 1 : 0));
+  return bounds;
+}
+
+class ParallelExecutor implements StepExecutor {
+  private version = 0;
+  private readonly vars: tf.Variable[];
+  private readonly shared: Float32Array;
+
+  constructor(
+    private readonly model: tfl.LayersModel,
+    private readonly optimizer: tf.Optimizer,
+    private readonly spec: LossSpec,
+    private readonly links: WorkerLink[],
+    weights: SharedArrayBuffer,
+  ) {
+    this.vars = trainableVariables(model);
+    this.shared = new Float32Array(weights);
+  }
+
+  get workers(): number {
+    return this.links.length + 1;
+  }
+
+  publishWeights(): void {
+    let offset = 0;
+    for (const v of this.vars) {
+      this.shared.set(v.dataSync() as Float32Array, offset);
+      offset += v.size;
+    }
+    this.version++;
+  }
+
+  async step(batch: Shard): Promise<ShardStats> {
+    const bounds = shardBounds(batch.labels.length, this.workers);
+    const px = batch.x.length / batch.labels.length;
+    const replies = this.links.filter((_, k) => bounds[k + 2] > bounds[k + 1]).map((link, k) => {
+      const [a, b] = [bounds[k + 1], bounds[k + 2]];
+      const x = batch.x.slice(a * px, b * px);
+      const msg: ToWorker = { type: 'step', version: this.version, x, labels: batch.labels.slice(a, b), positions: batch.positions.slice(a, b), batchSize: batch.batchSize, seed: batch.seed, epoch: batch.epoch };
+      return link.request(msg, [x.buffer]);
+    });
+    const own: Shard = { ...batch, x: batch.x.subarray(0, bounds[1] * px), labels: batch.labels.subarray(0, bounds[1]), positions: batch.positions.subarray(0, bounds[1]) };
+    const { grads, stats } = shardGradients(this.model, own, this.spec);
+    const sum = new Float32Array(this.shared.length);
+    let offset = 0;
+    for (const v of this.vars) {
+      sum.set(grads[v.name].dataSync() as Float32Array, offset);
+      offset += v.size;
+    }
+    tf.dispose(grads);
+    for (const reply of await Promise.all(replies)) {
+      if (reply.type !== 'grads') throw new Error(`unexpected reply ${reply.type}`);
+      for (let i = 0; i < sum.length; i++) sum[i] += reply.grads[i];
+      stats.lossSum += reply.lossSum;
+      stats.correct += reply.correct;
+    }
+    offset = 0;
+    const named: tf.NamedTensorMap = {};
+    for (const v of this.vars) {
+      named[v.name] = tf.tensor(sum.subarray(offset, offset + v.size), v.shape);
+      offset += v.size;
+    }
+    this.optimizer.applyGradients(named);
+    tf.dispose(named);
+    this.publishWeights();
+    return stats;
+  }
+
+  async evaluate(x: Float32Array, labels: Int32Array): Promise<ShardStats> {
+    const bounds = shardBounds(labels.length, this.workers);
+    const px = x.length / labels.length;
+    const replies = this.links.filter((_, k) => bounds[k + 2] > bounds[k + 1]).map((link, k) => {
+      const [a, b] = [bounds[k + 1], bounds[k + 2]];
+      const xs = x.slice(a * px, b * px);
+      return link.request({ type: 'eval', version: this.version, x: xs, labels: labels.slice(a, b) }, [xs.buffer]);
+    });
+    const stats = evaluateShard(this.model, x.subarray(0, bounds[1] * px), labels.subarray(0, bounds[1]), this.spec);
+    for (const reply of await Promise.all(replies)) {
+      if (reply.type !== 'evaluated') throw new Error(`unexpected reply ${reply.type}`);
+      stats.lossSum += reply.lossSum;
+      stats.correct += reply.correct;
+    }
+    return stats;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.links.map((l) => l.worker.terminate()));
+  }
+}
+
+export async function createParallelExecutor(model: tfl.LayersModel, optimizer: tf.Optimizer, spec: LossSpec, workers: number): Promise<StepExecutor> {
+  const vars = trainableVariables(model);
+  const total = vars.reduce((n, v) => n + v.size, 0);
+  const weights = new SharedArrayBuffer(total * 4);
+  const links: WorkerLink[] = [];
+  const executor = new ParallelExecutor(model, optimizer, spec, links, weights);
+  executor.publishWeights();
+  const modelJson = JSON.stringify(model.toJSON(null, false));
+  try {
+    for (let i = 1; i < workers; i++) links.push(new WorkerLink(spawnWorker()));
+    await Promise.all(
+      links.map((l) => l.request({ type: 'init', backend: tf.getBackend(), modelJson, spec, weights, shapes: vars.map((v) => v.shape) })),
+    );
+  } catch (e) {
+    await executor.close();
+    throw e;
+  }
+  return executor;
+}

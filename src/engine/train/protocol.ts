@@ -1,0 +1,40 @@
+// Messages between the training thread and its data-parallel worker threads. Weights travel
+// through one SharedArrayBuffer (written by the trainer after each optimizer step, read by the
+// workers before each request); gradients come back as transferred Float32Arrays.
+import type { LossSpec } from './step';
+
+export interface InitMessage {
+  type: 'init';
+  backend: string;
+  modelJson: string;
+  spec: LossSpec;
+  weights: SharedArrayBuffer;
+  /** Shapes of the trainable variables, in model.trainableWeights order. */
+  shapes: number[][];
+}
+
+export interface StepMessage {
+  type: 'step';
+  version: number;
+  x: Float32Array;
+  labels: Int32Array;
+  positions: Int32Array;
+  batchSize: number;
+  seed: number;
+  epoch: number;
+}
+
+export interface EvalMessage {
+  type: 'eval';
+  version: number;
+  x: Float32Array;
+  labels: Int32Array;
+}
+
+export type ToWorker = InitMessage | StepMessage | EvalMessage;
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'grads'; grads: Float32Array; lossSum: number; correct: number }
+  | { type: 'evaluated'; lossSum: number; correct: number }
+  | { type: 'error'; message: string };

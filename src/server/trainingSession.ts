@@ -1,0 +1,234 @@
+// The one training the process runs at a time: starts the engine's pipeline, answers the
+// TrainRequest as soon as the run has an id, then streams notifications and work-done progress.
+import { resolve } from 'node:path';
+import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { ResponseError } from 'vscode-languageserver/node';
+import { resolveConfig, type TrainConfig } from '../engine/config';
+import type { BatchProgress, DatasetReport, RunRecord, TrainingOutcome } from '../engine/types';
+import {
+  BatchProgressNotification,
+  DidScanDatasetNotification,
+  EpochEndNotification,
+  LogNotification,
+  TrainingEndNotification,
+  TrainingErrorCodes,
+  type TrainingStateResult,
+  type TrainParams,
+  type TrainResult,
+} from '../protocol/training';
+import { loadPipeline, loadStore } from './engine';
+import { messageOf, requireFolder, toResponseError } from './errors';
+import { Throttle } from './throttle';
+import { epochMessage, overallPercent } from './progressText';
+
+interface ActiveRun {
+  controller: AbortController;
+  record?: RunRecord & { folder: string };
+  lastBatch?: BatchProgress;
+  /** The dataset report arrives before the run exists (the run folder is made after decoding). */
+  dataset?: DatasetReport;
+  progress?: WorkDoneProgressServerReporter;
+  /** Notifications wait here until the TrainRequest's answer has gone out. */
+  queue?: (() => void)[];
+  finished: Promise<void>;
+}
+
+export class TrainingSession {
+  private active: ActiveRun | undefined;
+
+  constructor(private readonly connection: Connection) {}
+
+  state(): TrainingStateResult {
+    return { running: this.active?.record, lastBatch: this.active?.lastBatch };
+  }
+
+  /** The live record when `runFolder` is the running run's folder. */
+  liveRecord(runFolder: string): RunRecord | undefined {
+    const record = this.active?.record;
+    return record && resolve(record.folder) === resolve(runFolder) ? record : undefined;
+  }
+
+  cancel(runId?: string): boolean {
+    const active = this.active;
+    if (!active || (runId !== undefined && active.record !== undefined && active.record.id !== runId)) return false;
+    active.controller.abort();
+    return true;
+  }
+
+  /** Aborts the running training and waits (bounded) for it to write its final state. */
+  async shutdown(waitMs: number): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    active.controller.abort();
+    await Promise.race([active.finished, new Promise((r) => setTimeout(r, waitMs))]);
+  }
+
+  async start(params: TrainParams): Promise<TrainResult> {
+    if (this.active) {
+      const id = this.active.record?.id;
+      throw new ResponseError(
+        TrainingErrorCodes.alreadyTraining,
+        `A training is already running${id ? ` (run ${id})` : ''}; cancel it or wait for it to finish.`,
+      );
+    }
+    const controller = new AbortController();
+    let finish!: () => void;
+    const active: ActiveRun = { controller, queue: [], finished: new Promise((r) => (finish = r)) };
+    // Claimed before the first await so a second request arriving meanwhile is refused.
+    this.active = active;
+    let config: TrainConfig;
+    try {
+      config = resolveConfig(params?.config ?? {});
+      await requireFolder(params.datasetFolder, 'Dataset folder');
+      if (typeof params.runsFolder !== 'string' || params.runsFolder.trim() === '') {
+        throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Runs folder: no folder given');
+      }
+    } catch (error) {
+      this.active = undefined;
+      finish();
+      throw toResponseError(error);
+    }
+
+    let answer!: { resolve: (r: TrainResult) => void; reject: (e: unknown) => void };
+    const answered = new Promise<TrainResult>((res, rej) => (answer = { resolve: res, reject: rej }));
+    let started = false;
+    void this.createProgress(active);
+
+    const run = async (): Promise<TrainingOutcome> => {
+      const batchThrottle = new Throttle(250);
+      const decodeThrottle = new Throttle(250);
+      const { runTraining } = await loadPipeline();
+      return runTraining({
+        datasetFolder: params.datasetFolder,
+        runsFolder: params.runsFolder,
+        config,
+        signal: controller.signal,
+        callbacks: {
+          onStart: (runId, runFolder) => {
+            started = true;
+            active.record = {
+              id: runId,
+              folder: runFolder,
+              state: 'running',
+              startedAt: new Date().toISOString(),
+              pid: process.pid,
+              datasetFolder: params.datasetFolder,
+              config,
+              backend: '',
+              dataset: active.dataset,
+              history: [],
+            };
+            void this.fillFromDisk(active, runFolder);
+            answer.resolve({ runId, runFolder });
+            // The answer is written when this promise settles; let it go out before any notification.
+            void answered.then(() => setImmediate(() => this.flush(active)));
+          },
+          onDecodeProgress: (done, total) => {
+            if (!decodeThrottle.due(done === total)) return;
+            active.progress?.report(0, `Reading images ${done}/${total}`);
+          },
+          onDataset: (report) => {
+            active.dataset = report;
+            if (active.record) active.record.dataset = report;
+            this.notify(active, () => this.connection.sendNotification(DidScanDatasetNotification, { runId: this.runId(active), report }));
+          },
+          onBatch: (progress) => {
+            active.lastBatch = progress;
+            if (!batchThrottle.due(progress.batch === progress.batches)) return;
+            const lastVal = active.record?.history.at(-1)?.valAcc;
+            active.progress?.report(overallPercent(progress), epochMessage(progress.epoch, progress.epochs, lastVal, progress));
+            this.notify(active, () => this.connection.sendNotification(BatchProgressNotification, { runId: this.runId(active), progress }));
+          },
+          onEpoch: (metrics) => {
+            active.record?.history.push(metrics);
+            const epochs = active.lastBatch?.epochs ?? config.epochs;
+            active.progress?.report(Math.round((100 * metrics.epoch) / epochs), epochMessage(metrics.epoch, epochs, metrics.valAcc));
+            this.notify(active, () => this.connection.sendNotification(EpochEndNotification, { runId: this.runId(active), metrics }));
+          },
+          onLog: (message) => {
+            this.notify(active, () => this.connection.sendNotification(LogNotification, { runId: active.record?.id, level: 'info', message }));
+          },
+        },
+      });
+    };
+
+    void run()
+      .catch((error): TrainingOutcome => ({ tag: 'failed', message: messageOf(error), run: active.record }))
+      .then((outcome) => {
+        // The progress closes before the end is announced, so the client shows one after the other.
+        active.progress?.done();
+        active.progress = undefined;
+        if (!started) {
+          answer.reject(notStartedError(outcome));
+        } else {
+          if (active.record) {
+            active.record.state = outcome.tag;
+            if (outcome.tag === 'failed') active.record.error = outcome.message;
+          }
+          this.notify(active, () => this.connection.sendNotification(TrainingEndNotification, { runId: this.runId(active), outcome }));
+        }
+        this.active = undefined;
+        finish();
+      });
+
+    return answered;
+  }
+
+  private runId(active: ActiveRun): string {
+    return active.record?.id ?? '';
+  }
+
+  private notify(active: ActiveRun, send: () => void): void {
+    if (active.queue) active.queue.push(send);
+    else send();
+  }
+
+  private flush(active: ActiveRun): void {
+    const queue = active.queue ?? [];
+    active.queue = undefined;
+    for (const send of queue) send();
+  }
+
+  private async createProgress(active: ActiveRun): Promise<void> {
+    try {
+      const progress = await this.connection.window.createWorkDoneProgress();
+      progress.token.onCancellationRequested(() => active.controller.abort());
+      if (this.active !== active) {
+        progress.done();
+        return;
+      }
+      progress.begin('Fracture CNN: training', 0, 'Reading images', true);
+      active.progress = progress;
+    } catch (error) {
+      this.connection.console.warn(`No progress shown: ${messageOf(error)}`);
+    }
+  }
+
+  /** Run details the pipeline wrote at start (backend, model size), under the live history. */
+  private async fillFromDisk(active: ActiveRun, runFolder: string): Promise<void> {
+    try {
+      const { readRun } = await loadStore();
+      const disk = await readRun(runFolder);
+      const live = active.record;
+      if (!live || live.id !== disk.id) return;
+      active.record = { ...disk, ...stripUndefined(live), backend: disk.backend || live.backend, folder: live.folder };
+      if (disk.modelParams !== undefined) active.record.modelParams = disk.modelParams;
+      if (disk.startedAt) active.record.startedAt = disk.startedAt;
+    } catch {
+      // run.json may not exist yet; the live record stands on its own.
+    }
+  }
+}
+
+/** Why a run ended before it had an id: a dataset or settings problem, a cancel, or an engine failure. */
+function notStartedError(outcome: TrainingOutcome & { kind?: string }): ResponseError<void> {
+  if (outcome.tag === 'cancelled') return new ResponseError(TrainingErrorCodes.cancelled, 'Training cancelled before it started.');
+  const message = outcome.tag === 'failed' ? outcome.message : 'Training ended before it started.';
+  const code =
+    outcome.kind === 'dataset' ? TrainingErrorCodes.datasetError : outcome.kind === 'config' ? TrainingErrorCodes.invalidSettings : TrainingErrorCodes.failed;
+  return new ResponseError(code, message);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+}

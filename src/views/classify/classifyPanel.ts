@@ -1,0 +1,153 @@
+// The "Classify X-ray" panel: one at a time, revived after a reload, fed full state snapshots.
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { Ctx } from '../../client/ctx';
+import { GetRunRequest, PredictRequest } from '../../protocol/training';
+import { ClassifyImageCommand, DidChangeClassifyStateNotification, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../protocol/webview';
+import type { ClassifyState, ClassifyViewState } from '../../protocol/webview';
+import { failedState, noModelState, pendingState, resultState, runInfo, unreadableMessage } from './classifyState';
+import { classifyHtml } from './html';
+import { OverlayStore } from './overlayStore';
+
+export class ClassifyPanel implements vscode.Disposable {
+  static readonly viewType = 'fractureCnn.classify';
+  private static current: ClassifyPanel | undefined;
+
+  private state: ClassifyState = { items: [], busy: false };
+  private paths: string[] = [];
+  private roots: vscode.Uri[];
+  private request = 0;
+  private readonly overlays: OverlayStore;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static createOrShow(ctx: Ctx): ClassifyPanel {
+    if (ClassifyPanel.current) {
+      ClassifyPanel.current.panel.reveal(undefined, true);
+      return ClassifyPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(ClassifyPanel.viewType, 'Classify X-ray', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+    });
+    return new ClassifyPanel(ctx, panel);
+  }
+
+  /** Brings a panel back after a reload and classifies the images it showed. */
+  static revive(ctx: Ctx, panel: vscode.WebviewPanel, saved: ClassifyViewState | undefined): ClassifyPanel {
+    ClassifyPanel.current?.dispose();
+    const revived = new ClassifyPanel(ctx, panel);
+    const paths = Array.isArray(saved?.paths) ? saved.paths.filter((p): p is string => typeof p === 'string') : [];
+    if (paths.length > 0) void revived.classify(paths);
+    return revived;
+  }
+
+  static get currentPanel(): ClassifyPanel | undefined {
+    return ClassifyPanel.current;
+  }
+
+  private constructor(
+    private readonly ctx: Ctx,
+    private readonly panel: vscode.WebviewPanel,
+  ) {
+    ClassifyPanel.current = this;
+    this.overlays = new OverlayStore(vscode.Uri.joinPath(ctx.extensionContext.globalStorageUri, 'classify').fsPath);
+    this.roots = [
+      vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webview'),
+      vscode.Uri.file(this.overlays.root),
+      ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri),
+    ];
+    panel.webview.options = { enableScripts: true, localResourceRoots: this.roots };
+    const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webview', 'classify.js'));
+    panel.webview.html = classifyHtml(panel.webview.cspSource, script.toString());
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      ctx.onTrainingEnd(({ outcome }) => {
+        // The panel asked for a model; now there is one.
+        if (outcome.tag === 'completed' && this.state.problem?.canTrain && this.paths.length > 0) void this.classify(this.paths);
+      }),
+    );
+  }
+
+  /** Classifies `paths` with the active model and shows the result; a newer call supersedes an older one. */
+  async classify(paths: string[]): Promise<void> {
+    const request = ++this.request;
+    this.paths = paths;
+    this.allowFolders(paths.map((p) => dirname(p)));
+    const toUri = (p: string): string => this.panel.webview.asWebviewUri(vscode.Uri.file(p)).toString();
+    const runFolder = await this.ctx.activeRunFolder().catch(() => undefined);
+    if (request !== this.request) return;
+    if (!runFolder) return this.show(noModelState(paths, toUri));
+
+    let run: ClassifyState['run'];
+    try {
+      run = runInfo(await this.ctx.sendRequest(GetRunRequest, { runFolder }), runFolder);
+    } catch (e) {
+      if (request !== this.request) return;
+      const message = `The active model's run folder ${runFolder} cannot be read: ${errorText(e)}`;
+      void vscode.window.showErrorMessage(message);
+      return this.show(failedState(paths, toUri, message));
+    }
+    if (request !== this.request) return;
+    this.show(pendingState(paths, toUri, run));
+
+    const outDir = await this.overlays.newFolder();
+    try {
+      const result = await this.ctx.sendRequest(PredictRequest, { runFolder, images: paths, gradcam: true, outDir });
+      if (request !== this.request) return;
+      this.show(resultState(result, toUri, run));
+      void this.overlays.keepOnly(outDir);
+      const unreadable = unreadableMessage(result);
+      if (unreadable) void vscode.window.showWarningMessage(unreadable);
+    } catch (e) {
+      if (request !== this.request) return;
+      const message = `Classification failed: ${errorText(e)}`;
+      this.ctx.output.error(message);
+      void vscode.window.showErrorMessage(message);
+      this.show(failedState(paths, toUri, message, run));
+    }
+  }
+
+  /** Lets the webview load images from these folders (changing the roots reloads the page, so only grow them). */
+  private allowFolders(folders: string[]): void {
+    const missing = [...new Set(folders)].filter((f) => !this.roots.some((r) => isInside(r.fsPath, f)));
+    if (missing.length === 0) return;
+    this.roots = [...this.roots, ...missing.map((f) => vscode.Uri.file(f))];
+    this.panel.webview.options = { enableScripts: true, localResourceRoots: this.roots };
+  }
+
+  private show(state: ClassifyState): void {
+    this.state = state;
+    void this.panel.webview.postMessage(DidChangeClassifyStateNotification.create({ state }));
+  }
+
+  private onMessage(message: unknown): void {
+    if (ReadyCommand.is(message)) {
+      void this.panel.webview.postMessage(DidChangeClassifyStateNotification.create({ state: this.state }));
+    } else if (OpenFileCommand.is(message)) {
+      // Only files this panel shows: the page cannot make the host open arbitrary paths.
+      const known = this.state.items.some((i) => i.path === message.params.path);
+      if (known) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(message.params.path), { preview: true, viewColumn: vscode.ViewColumn.One });
+    } else if (TrainModelCommand.is(message)) {
+      void this.ctx.train();
+    } else if (ClassifyImageCommand.is(message)) {
+      if (this.state.items.some((i) => i.path === message.params.path)) void this.classify([message.params.path]);
+    }
+  }
+
+  dispose(): void {
+    if (ClassifyPanel.current === this) ClassifyPanel.current = undefined;
+    this.request++;
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function isInside(root: string, folder: string): boolean {
+  const r = root.replace(/[\\/]+$/, '');
+  return folder === r || folder.startsWith(`${r}/`) || folder.startsWith(`${r}\\`);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

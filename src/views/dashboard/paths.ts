@@ -1,0 +1,8 @@
+// Path containment for resource roots (no 'vscode' here, so it is unit tested).
+import { isAbsolute, relative, resolve } from 'node:path';
+
+/** True when `path` is `folder` or lies below it. */
+export function isInside(folder: string, path: string): boolean {
+  const rel = relative(resolve(folder), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}

@@ -1,0 +1,130 @@
+// The Runs tree: asks the training process for the runs of every workspace folder and turns the
+// plain descriptors of runsModel into TreeItems.
+import * as vscode from 'vscode';
+import type { Ctx } from '../../client/ctx';
+import type { RunRecord, RunSummary } from '../../engine/types';
+import { GetRunRequest, ListRunsRequest } from '../../protocol/training';
+import { runChildren, runNode, sortRuns } from './runsModel';
+import type { RunsNode } from './runsModel';
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** The runs of the last listing, for pickers (compare). */
+  runs: RunSummary[] = [];
+  private readonly live = new Map<string, { epoch: number; epochs: number }>();
+  private readonly records = new Map<string, RunRecord>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ctx: Ctx) {}
+
+  /** Coalesces bursts (a run ending fires several events). */
+  refresh(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.changed.fire(undefined);
+    }, 150);
+  }
+
+  /** Remembers where the running training is, so its item can say "epoch 3/20". */
+  setLive(runId: string, epoch: number, epochs: number): boolean {
+    const before = this.live.get(runId);
+    this.live.set(runId, { epoch, epochs });
+    return before?.epoch !== epoch;
+  }
+
+  forget(runFolder: string): void {
+    this.records.delete(runFolder);
+  }
+
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(
+      node.label,
+      node.collapsible === 'collapsed' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = node.key;
+    item.description = node.description;
+    item.tooltip = node.tooltip ? new vscode.MarkdownString(node.tooltip) : undefined;
+    item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);
+    item.contextValue = node.contextValue ?? node.kind;
+    if (node.kind === 'misclassified' && node.path) {
+      item.resourceUri = vscode.Uri.file(node.path);
+      item.command = { command: 'vscode.open', title: 'Open Image', arguments: [vscode.Uri.file(node.path)] };
+    } else if (node.kind === 'report' || node.kind === 'summary' || node.kind === 'confusion') {
+      item.command = { command: 'fractureCnn.run.openDocument', title: 'Open', arguments: [node] };
+    }
+    return item;
+  }
+
+  async getChildren(node?: RunsNode): Promise<RunsNode[]> {
+    if (!node) return this.listAll();
+    if (node.children) return node.children;
+    if (node.kind !== 'run') return [];
+    try {
+      const record = await this.record(node.runFolder, node.summary);
+      const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.file(node.runFolder)).then(
+        (e) => e.map(([name]) => name),
+        () => [] as string[],
+      );
+      return runChildren(record, node.runFolder, entries);
+    } catch (e) {
+      return [message(node, `Could not read this run: ${errorText(e)}`)];
+    }
+  }
+
+  /** Full record of a run; finished runs never change, so they are kept. */
+  async record(runFolder: string, summary?: RunSummary): Promise<RunRecord> {
+    const cached = this.records.get(runFolder);
+    if (cached && cached.state === summary?.state) return cached;
+    const record = await this.ctx.sendRequest(GetRunRequest, { runFolder });
+    if (record.state !== 'running') this.records.set(runFolder, record);
+    return record;
+  }
+
+  private async listAll(): Promise<RunsNode[]> {
+    const locations = this.ctx.runLocations();
+    const several = locations.length > 1;
+    const [active, lists] = await Promise.all([
+      this.ctx.activeRunFolder().catch(() => undefined),
+      Promise.all(
+        locations.map(async (loc) => {
+          try {
+            const runs = await this.ctx.sendRequest(ListRunsRequest, { runsFolder: loc.runsFolder });
+            return { loc, runs, error: undefined };
+          } catch (e) {
+            return { loc, runs: [] as RunSummary[], error: errorText(e) };
+          }
+        }),
+      ),
+    ]);
+    const nodes: RunsNode[] = [];
+    const all: RunSummary[] = [];
+    for (const { loc, runs, error } of lists) {
+      if (error) {
+        this.ctx.output.warn(`Runs view: could not list ${loc.runsFolder}: ${error}`);
+        nodes.push(message({ runId: '', runFolder: loc.runsFolder }, `Could not list runs in ${loc.runsFolder}: ${error}`));
+      }
+      for (const run of runs) all.push(run);
+      const name = several ? loc.workspaceFolder.name : undefined;
+      for (const run of sortRuns(runs)) {
+        nodes.push(runNode(run, { active: run.folder === active, workspaceName: name, live: this.live.get(run.id) }));
+      }
+    }
+    this.runs = sortRuns(all);
+    return nodes;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.changed.dispose();
+  }
+}
+
+function message(at: Pick<RunsNode, 'runId' | 'runFolder'>, text: string): RunsNode {
+  return { kind: 'message', key: `msg:${at.runFolder}:${text}`, label: text, tooltip: text, icon: { id: 'warning' }, collapsible: 'none', runId: at.runId, runFolder: at.runFolder };
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

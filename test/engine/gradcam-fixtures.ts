@@ -1,0 +1,57 @@
+// Synthetic images with a known bright square on the positive class, for checking that explanations look at it.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { imagesToTensor } from '../../src/engine/model/input';
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` images of size x size: odd indices carry a bright square (label 1, box given), even ones only noise (label 0). */
+export function squareImages(count: number, size: number, seed: number): { pixels: Uint8Array; labels: number[]; boxes: (Box | undefined)[] } {
+  const r = rng(seed);
+  const pixels = new Uint8Array(count * size * size);
+  const labels: number[] = [];
+  const boxes: (Box | undefined)[] = [];
+  const side = Math.round(size / 6);
+  for (let i = 0; i < count; i++) {
+    const base = i * size * size;
+    for (let p = 0; p < size * size; p++) pixels[base + p] = 30 + Math.floor(r() * 50);
+    const positive = i % 2 === 1;
+    labels.push(positive ? 1 : 0);
+    if (!positive) {
+      boxes.push(undefined);
+      continue;
+    }
+    const x = 2 + Math.floor(r() * (size - side - 4));
+    const y = 2 + Math.floor(r() * (size - side - 4));
+    for (let yy = y; yy < y + side; yy++) for (let xx = x; xx < x + side; xx++) pixels[base + yy * size + xx] = 220;
+    boxes.push({ x, y, w: side, h: side });
+  }
+  return { pixels, labels, boxes };
+}
+
+/** Trains with plain model.fit (no project trainer involved), enough for the model to key on the square. */
+export async function fitQuickly(model: tfl.LayersModel, data: ReturnType<typeof squareImages>, size: number, epochs: number): Promise<void> {
+  const n = data.labels.length;
+  const x = imagesToTensor(data.pixels, n, size);
+  const y = tf.oneHot(tf.tensor1d(data.labels, 'int32'), 2);
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  await model.fit(x, y, { epochs, batchSize: 32, shuffle: true, verbose: 0 });
+  x.dispose();
+  y.dispose();
+}

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadModel } from '../../src/engine/model/io';
+import { runTraining, type PipelineOptions } from '../../src/engine/runs/pipeline';
+import { RUN_ID_PATTERN, newRunId } from '../../src/engine/runs/runId';
+import { latestCompletedRun, listRuns, readRun } from '../../src/engine/runs/store';
+import type { RunRecord } from '../../src/engine/types';
+import { resolveConfig } from '../../src/engine/config';
+import { writeTinyDataset } from './runs-fixtures';
+
+const TINY = { imageSize: 24, epochs: 2, batchSize: 8, backend: 'wasm', workers: 1, patience: 5 } as const;
+
+function record(id: string, state: RunRecord['state'], extra: Partial<RunRecord> = {}): RunRecord {
+  return { id, state, startedAt: id.slice(0, 19), datasetFolder: '/data', config: resolveConfig(), backend: 'wasm', history: [], ...extra };
+}
+
+describe('run folders', () => {
+  let dir: string;
+  let data: string;
+  const opts = (over: Partial<PipelineOptions> = {}): PipelineOptions => ({
+    datasetFolder: data,
+    runsFolder: join(dir, 'runs'),
+    cacheDir: join(dir, 'cache'),
+    config: TINY,
+    ...over,
+  });
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fcnn-runs-'));
+    data = join(dir, 'data');
+    await writeTinyDataset(data, { perClass: 12, size: 32 });
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('names runs so that sorting by name sorts by start time', () => {
+    const a = newRunId(new Date('2026-01-02T03:04:05Z'));
+    const b = newRunId(new Date('2026-01-02T03:04:06Z'));
+    assert.match(a, RUN_ID_PATTERN);
+    assert.ok(a.startsWith('2026-01-02T03-04-05-'));
+    assert.ok(a < b);
+  });
+
+  it('writes a completed run folder with the model, reports and run.json, which loads back', async () => {
+    const started: string[] = [];
+    const epochs: number[] = [];
+    const outcome = await runTraining(
+      opts({ callbacks: { onStart: (id) => started.push(id), onEpoch: (m) => epochs.push(m.epoch) } }),
+    );
+    assert.equal(outcome.tag, 'completed', outcome.tag === 'failed' ? outcome.message : '');
+    const run = outcome.run;
+    assert.deepEqual(started, [run.id]);
+    assert.deepEqual(epochs, [1, 2]);
+    const folder = join(dir, 'runs', run.id);
+    assert.deepEqual((await readdir(folder)).sort(), [
+      'classification_report.txt',
+      'model',
+      'model_summary.txt',
+      'report.md',
+      'run.json',
+      'training_time.txt',
+    ]);
+    const saved = await readRun(folder);
+    assert.equal(saved.state, 'completed');
+    assert.equal(saved.pid, undefined);
+    assert.deepEqual(saved.dataset?.classes, ['fractured', 'not fractured']);
+    assert.equal(saved.history.length, 2);
+    assert.equal(saved.metrics?.confusion.flat().reduce((a, b) => a + b, 0), saved.dataset!.counts.test.reduce((a, b) => a + b, 0));
+    assert.equal(saved.metrics?.roc?.positiveClass, 0, '"fractured" is the positive class, "not fractured" is not');
+    assert.ok(saved.timings && saved.timings.totalSeconds > 0);
+    const report = await readFile(join(folder, 'report.md'), 'utf8');
+    for (const part of ['## Dataset', '## Training curves', '## Test split', 'precision    recall  f1-score   support', 'ROC AUC', '## Timings']) {
+      assert.ok(report.includes(part), `report.md has ${part}`);
+    }
+    assert.match(await readFile(join(folder, 'classification_report.txt'), 'utf8'), /weighted avg/);
+    assert.match(await readFile(join(folder, 'model_summary.txt'), 'utf8'), /Total params/);
+    assert.match(await readFile(join(folder, 'training_time.txt'), 'utf8'), /per epoch/);
+    const { model, metadata } = await loadModel(join(folder, 'model'));
+    assert.deepEqual(metadata?.classes, ['fractured', 'not fractured']);
+    model.dispose();
+    assert.equal((await latestCompletedRun(join(dir, 'runs')))?.id, run.id);
+  });
+
+  it('marks a cancelled run cancelled and leaves no model in it', async () => {
+    const controller = new AbortController();
+    const outcome = await runTraining(opts({ signal: controller.signal, callbacks: { onBatch: () => controller.abort() } }));
+    assert.equal(outcome.tag, 'cancelled');
+    const folder = join(dir, 'runs', outcome.run.id);
+    const saved = await readRun(folder);
+    assert.equal(saved.state, 'cancelled');
+    assert.ok(!existsSync(join(folder, 'model')));
+    assert.ok(!existsSync(join(folder, 'report.md')));
+  });
+
+  it('marks the run failed with the error when training throws, never leaving it "running"', async () => {
+    const outcome = await runTraining(
+      opts({
+        callbacks: {
+          onEpoch: () => {
+            throw new Error('disk on fire');
+          },
+        },
+      }),
+    );
+    assert.equal(outcome.tag, 'failed');
+    assert.match(outcome.tag === 'failed' ? outcome.message : '', /disk on fire/);
+    const saved = await readRun(join(dir, 'runs', outcome.run!.id));
+    assert.equal(saved.state, 'failed');
+    assert.match(saved.error ?? '', /disk on fire/);
+    assert.ok(!existsSync(join(dir, 'runs', saved.id, 'model')));
+  });
+
+  it('fails with a dataset error and makes no run folder when the dataset folder is missing', async () => {
+    const before = await readdir(join(dir, 'runs'));
+    const outcome = await runTraining(opts({ datasetFolder: join(dir, 'nowhere') }));
+    assert.equal(outcome.tag, 'failed');
+    assert.equal(outcome.kind, 'dataset');
+    assert.match(outcome.tag === 'failed' ? outcome.message : '', /nowhere/);
+    assert.deepEqual(await readdir(join(dir, 'runs')), before);
+  });
+
+  it('lists runs newest first and reports a "running" run whose process is gone as failed', async () => {
+    const runs = join(dir, 'listed');
+    const put = async (r: RunRecord) => {
+      await mkdir(join(runs, r.id), { recursive: true });
+      await writeFile(join(runs, r.id, 'run.json'), JSON.stringify(r));
+    };
+    await put(record('2026-01-01T00-00-00-aaa', 'completed'));
+    await put(record('2026-01-03T00-00-00-ccc', 'running', { pid: 2 ** 22 + 12345 }));
+    await put(record('2026-01-02T00-00-00-bbb', 'running', { pid: process.pid }));
+    await mkdir(join(runs, 'not-a-run'));
+    const list = await listRuns(runs);
+    assert.deepEqual(
+      list.map((r) => [r.id, r.state]),
+      [
+        ['2026-01-03T00-00-00-ccc', 'failed'],
+        ['2026-01-02T00-00-00-bbb', 'running'],
+        ['2026-01-01T00-00-00-aaa', 'completed'],
+      ],
+    );
+    assert.match((await readRun(join(runs, '2026-01-03T00-00-00-ccc'))).error ?? '', /no longer running/);
+    assert.equal((await latestCompletedRun(runs))?.id, '2026-01-01T00-00-00-aaa');
+    assert.deepEqual(await listRuns(join(dir, 'absent')), []);
+  });
+});

@@ -1,0 +1,54 @@
+import { strict as assert } from 'node:assert';
+import { before, test } from 'node:test';
+import { initBackend } from '../../src/engine/backend/select';
+import { resolveConfig } from '../../src/engine/config';
+import { shardBounds } from '../../src/engine/train/parallel';
+import { trainModel } from '../../src/engine/train/train';
+import { flatWeights, squares, tinyCnn } from './trainHelpers';
+
+const SIZE = 10;
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+test('shards split a batch contiguously, the first ones larger', () => {
+  assert.deepEqual(shardBounds(32, 2), [0, 16, 32]);
+  assert.deepEqual(shardBounds(20, 3), [0, 7, 14, 20]);
+  assert.deepEqual(shardBounds(2, 3), [0, 1, 2, 2]);
+});
+
+test('data-parallel training over 2 and 3 threads gives the single-thread result up to float rounding', async () => {
+  const train = squares(38, SIZE, 71, (i) => i % 2);
+  const val = squares(13, SIZE, 72, (i) => i % 2);
+  const run = async (workers: number) => {
+    const model = tinyCnn(SIZE, 2, 12); // with dropout: masks are keyed by sample, not by thread
+    const logs: string[] = [];
+    const r = await trainModel(
+      model,
+      { train, val, numClasses: 2 },
+      resolveConfig({ epochs: 2, batchSize: 8, learningRate: 0.01, seed: 5, workers, augment: true, classWeighting: 'balanced' }),
+      { onLog: (l) => logs.push(l) },
+    );
+    const w = flatWeights(model);
+    model.dispose();
+    return { history: r.history, w, logs };
+  };
+  const one = await run(1);
+  for (const workers of [2, 3]) {
+    const many = await run(workers);
+    assert.ok(many.logs.some((l) => l.includes(`over ${workers} threads`)), 'really ran in parallel');
+    many.history.forEach((m, i) => {
+      assert.ok(Math.abs(m.loss - one.history[i].loss) < 1e-5, `epoch ${i + 1} loss ${m.loss} vs ${one.history[i].loss}`);
+      assert.ok(Math.abs(m.valLoss - one.history[i].valLoss) < 1e-5);
+      assert.equal(m.acc, one.history[i].acc);
+    });
+    let maxDiff = 0;
+    let scale = 0;
+    many.w.forEach((arr, i) => arr.forEach((v, j) => {
+      maxDiff = Math.max(maxDiff, Math.abs(v - one.w[i][j]));
+      scale = Math.max(scale, Math.abs(one.w[i][j]));
+    }));
+    assert.ok(maxDiff / scale < 1e-4, `${workers} threads: weights differ by ${maxDiff} (scale ${scale})`);
+  }
+});

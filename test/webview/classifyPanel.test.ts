@@ -1,0 +1,177 @@
+// The classify panel's real page in headless Chromium, fed the state the host builds from a
+// predict answer with real Grad-CAM PNGs.
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { DidChangeClassifyStateNotification, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../src/protocol/webview';
+import type { ClassifyState } from '../../src/protocol/webview';
+import { noModelState, pendingState, resultState } from '../../src/views/classify/classifyState';
+import { launchBrowser, openWebview, ORIGIN } from './harness';
+import type { WebviewHarness } from './harness';
+import type { ThemeKind } from './vscodeThemes';
+import { makeFixture, result } from './classifyFixtures';
+import type { Fixture } from './classifyFixtures';
+
+const RUN = { id: 'run-1', folder: '/runs/run-1', label: 'Run 2026-11-24 21:00 · wasm · CNN 48×48 gray · test accuracy 91.2%' };
+
+/** The URI the page uses for a file on disk, as asWebviewUri would give it. */
+const webviewUri = (path: string): string => `${ORIGIN}/file${encodeURI(path)}`;
+
+async function show(p: WebviewHarness, state: ClassifyState): Promise<void> {
+  await p.dispatch(DidChangeClassifyStateNotification.create({ state }));
+}
+
+/** The page is done when it threw nothing and broke no CSP rule. */
+async function close(p: WebviewHarness): Promise<void> {
+  assert.deepEqual(p.pageErrors, []);
+  assert.deepEqual(await p.cspViolations(), []);
+  await close(p);
+}
+
+/** Waits until every image in the page has finished loading and reports their natural widths by alt text. */
+async function loadedImages(p: WebviewHarness): Promise<Record<string, number>> {
+  await p.page.waitForFunction(() => [...document.images].every((i) => i.complete));
+  return p.page.evaluate(() => Object.fromEntries([...document.images].filter((i) => !i.hidden).map((i) => [i.alt, i.naturalWidth])));
+}
+
+describe('classify panel webview', () => {
+  let browser: Browser;
+  let fx: Fixture;
+  let files: Record<string, Buffer>;
+  const open = (theme: ThemeKind = 'dark', width = 1100, height = 800): Promise<WebviewHarness> => openWebview(browser, 'classify', { theme, width, height, files });
+  before(async () => {
+    [browser, fx] = await Promise.all([launchBrowser(), makeFixture()]);
+    // Serve every picture of the fixture folder the way the panel's localResourceRoots allow.
+    files = {};
+    for (const o of fx.outcomes) {
+      if (!o.ok) continue;
+      for (const f of [o.prediction.path, o.prediction.overlayPath, o.prediction.heatmapPath]) if (f) files[`/file${f}`] = await readFile(f);
+    }
+  });
+  after(async () => {
+    await browser?.close();
+    if (fx) await rm(fx.dir, { recursive: true, force: true });
+  });
+
+  it('asks the host for a snapshot as soon as it loads', async () => {
+    const p = await open();
+    assert.ok(ReadyCommand.is((await p.posted())[0]));
+    await close(p);
+  });
+
+  it('shows one image with its Grad-CAM overlay, every class probability, the prediction, the model and the time', async () => {
+    const p = await open();
+    await show(p, resultState(result(fx, false, 1), webviewUri, RUN));
+    await p.page.waitForSelector('.predicted-class');
+    const images = await loadedImages(p);
+    assert.equal(images['X-ray wrist fracture.png'], 512, 'the original X-ray is drawn');
+    assert.equal(images['Grad-CAM overlay of wrist fracture.png'], 512, 'the engine-made overlay PNG is drawn over it');
+    const layerSrc = await p.page.getAttribute('img.layer', 'src');
+    assert.equal(layerSrc, webviewUri((fx.outcomes[0] as { prediction: { overlayPath: string } }).prediction.overlayPath));
+
+    assert.equal(await p.page.textContent('.predicted-class'), 'fractured');
+    const probs = await p.page.$$eval('.prob', (rows) => rows.map((r) => [r.querySelector('.name')?.textContent, r.querySelector('.value')?.textContent, r.querySelector('[role=meter]')?.getAttribute('aria-valuenow')]));
+    assert.deepEqual(probs, [
+      ['fractured', '87.0%', '87'],
+      ['normal', '13.0%', '13'],
+    ]);
+    const widths = await p.page.$$eval('.prob .fill', (fills) => fills.map((f) => (f as HTMLElement).getBoundingClientRect().width / (f.parentElement as HTMLElement).getBoundingClientRect().width));
+    assert.ok(Math.abs(widths[0] - 0.87) < 0.02 && Math.abs(widths[1] - 0.13) < 0.02, `bars are drawn to scale: ${widths}`);
+    assert.match((await p.page.textContent('.run-line')) ?? '', /test accuracy 91\.2%/);
+    assert.equal(await p.page.textContent('[data-field=time]'), '42 ms');
+    assert.equal(await p.page.textContent('[data-field=image]'), '512 × 512 px');
+    assert.ok(await p.page.isVisible('.legend-bar'), 'the colour legend is shown');
+    await p.screenshot('classify-single-dark.png');
+    await close(p);
+  });
+
+  it('switches between overlay, heat map alone and the original, and the slider sets the overlay opacity', async () => {
+    const p = await open('light');
+    await show(p, resultState(result(fx, false, 1), webviewUri, RUN));
+    await p.page.waitForSelector('img.layer');
+    const heatmapUri = webviewUri((fx.outcomes[0] as { prediction: { heatmapPath: string } }).prediction.heatmapPath);
+
+    await p.page.focus('input[type=range]');
+    await p.page.keyboard.press('ArrowLeft');
+    await p.page.keyboard.press('ArrowLeft');
+    assert.equal(await p.page.$eval('img.layer', (i) => (i as HTMLElement).style.opacity), '0.5');
+    assert.equal(await p.page.textContent('output'), '50%');
+
+    await p.page.getByLabel('Heat map').check();
+    assert.equal(await p.page.getAttribute('img.layer', 'src'), heatmapUri);
+    assert.equal(await p.page.isVisible('img.base'), false, 'the heat map is shown alone');
+    assert.equal(await p.page.isDisabled('input[type=range]'), true);
+    assert.equal((await loadedImages(p))['Grad-CAM heat map of wrist fracture.png'], 512);
+    await p.screenshot('classify-heatmap-light.png');
+
+    await p.page.getByLabel('Original').check();
+    assert.equal(await p.page.isVisible('img.layer'), false);
+    assert.equal(await p.page.isVisible('img.base'), true);
+    await close(p);
+  });
+
+  it('lists several images in a table with overlay thumbnails and shows the clicked or arrowed-to row large', async () => {
+    const p = await open('dark', 1300);
+    await show(p, resultState(result(fx, true), webviewUri, RUN));
+    await p.page.waitForSelector('table.results tbody tr');
+    const rows = await p.page.$$eval('table.results tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+    assert.deepEqual(rows, [
+      ['wrist fracture.png', 'fractured', '87.0%', '42 ms'],
+      ['ankle.jpg', 'normal', '79.0%', '43 ms'],
+      ['notes.png', 'not-an-image: Input buffer contains unsupported image format'],
+    ]);
+    const images = await loadedImages(p);
+    assert.equal(images['Overlay of wrist fracture.png'], 512, 'thumbnail of the first overlay');
+    assert.equal(images['Overlay of ankle.jpg'], 384, 'thumbnail of the second overlay');
+    assert.equal(await p.page.textContent('.detail-card h2'), 'wrist fracture.png');
+
+    await p.page.click('table.results tbody tr:nth-child(2)');
+    assert.equal(await p.page.textContent('.detail-card h2'), 'ankle.jpg');
+    assert.equal(await p.page.textContent('.predicted-class'), 'normal');
+    await p.screenshot('classify-table-dark.png');
+
+    await p.page.keyboard.press('ArrowDown');
+    assert.equal(await p.page.textContent('.detail-card h2'), 'notes.png');
+    assert.match((await p.page.textContent('.detail-card [role=alert]')) ?? '', /^Could not read notes\.png: not-an-image/);
+    assert.equal(await p.page.$eval('tr[aria-selected=true]', (tr) => tr === document.activeElement), true, 'focus follows the selection');
+
+    await p.page.click('.detail-card button.link');
+    const opened = (await p.posted()).filter((m) => OpenFileCommand.is(m)).map((m) => (m.params as { path: string }).path);
+    assert.deepEqual(opened, [fx.unreadable]);
+    await close(p);
+  });
+
+  it('says there is no model yet and offers a button that asks the host to train one', async () => {
+    const p = await open();
+    await show(p, noModelState([fx.unreadable], webviewUri));
+    await p.page.waitForSelector('.train-button');
+    assert.match((await p.page.textContent('.problem')) ?? '', /No trained model yet/);
+    await p.screenshot('classify-no-model-dark.png');
+    await p.page.focus('.train-button');
+    await p.page.keyboard.press('Enter');
+    await p.page.click('.train-button');
+    assert.ok((await p.posted()).some((m) => TrainModelCommand.is(m)));
+    await close(p);
+  });
+
+  it('shows progress while classifying and renders file and class names as text, never as markup', async () => {
+    const p = await open();
+    const evil = '<img src=x onerror="document.title=\'pwned\'">.png';
+    await show(p, pendingState([join(fx.dir, evil), join(fx.dir, 'b.png')], webviewUri, RUN));
+    await p.page.waitForSelector('[role=status]:not([hidden])');
+    assert.match((await p.page.textContent('[role=status]')) ?? '', /Classifying 2 images/);
+    assert.equal(await p.page.textContent('.detail-card h2'), evil);
+    assert.equal(await p.page.$$eval('img[src=x]', (n) => n.length), 0);
+    const state = resultState(result(fx, false, 1), webviewUri, { ...RUN, label: '<b>bold</b>' });
+    const pred = (state.items[0].prediction as NonNullable<ClassifyState['items'][0]['prediction']>);
+    pred.classes = ['<i>broken</i>', 'normal'];
+    await show(p, state);
+    await p.page.waitForSelector('.predicted-class');
+    assert.equal(await p.page.textContent('.predicted-class'), '<i>broken</i>');
+    assert.equal(await p.page.$$eval('i, b', (n) => n.length), 0);
+    assert.notEqual(await p.page.title(), 'pwned');
+    await close(p);
+  });
+});

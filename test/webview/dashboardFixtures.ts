@@ -1,0 +1,148 @@
+// Recorded dashboard states: a run in training (three epochs so far) and an earlier, completed
+// run with its full report. Shaped exactly like what the host sends.
+import type { BatchProgress, DatasetReport, EpochMetrics, RunRecord, RunSummary } from '../../src/engine/types';
+import type { DashboardState } from '../../src/protocol/webview';
+import { DEFAULT_CONFIG } from '../../src/engine/config';
+
+export const HOSTILE_NAME = '<img src=x onerror=alert(1)>.png';
+const DATA = '/home/ana/xrays';
+
+export const dataset: DatasetReport = {
+  root: DATA,
+  classes: ['fractured', 'not fractured'],
+  layout: 'stratified',
+  counts: { train: [504, 1022], val: [108, 219], test: [108, 219] },
+  skipped: [
+    { path: `${DATA}/fractured/${HOSTILE_NAME}`, reason: 'not-an-image', detail: 'Input file contains unsupported image format' },
+    { path: `${DATA}/not fractured/scan 0042.jpg`, reason: 'truncated', detail: 'VipsJpeg: premature end of JPEG file' },
+  ],
+  duplicates: [{ hash: 'ab12', paths: [`${DATA}/fractured/a.png`, `${DATA}/fractured/a copy.png`] }],
+  leakage: [],
+  imbalanceRatio: 2.03,
+  warnings: ['Classes are imbalanced: "not fractured" has 2.03× the images of "fractured"; class weights are on.'],
+  imageSize: 48,
+  decodeSeconds: 7.4,
+  cachedImages: 0,
+};
+
+const config = { ...DEFAULT_CONFIG, epochs: 20 };
+
+export const history: EpochMetrics[] = [
+  { epoch: 1, loss: 0.671, acc: 0.598, valLoss: 0.642, valAcc: 0.633, seconds: 7.9 },
+  { epoch: 2, loss: 0.588, acc: 0.688, valLoss: 0.571, valAcc: 0.703, seconds: 7.6 },
+  { epoch: 3, loss: 0.502, acc: 0.757, valLoss: 0.523, valAcc: 0.746, seconds: 7.7 },
+  { epoch: 4, loss: 0.441, acc: 0.801, valLoss: 0.478, valAcc: 0.782, seconds: 7.5 },
+  { epoch: 5, loss: 0.392, acc: 0.832, valLoss: 0.452, valAcc: 0.801, seconds: 7.6 },
+  { epoch: 6, loss: 0.351, acc: 0.855, valLoss: 0.431, valAcc: 0.817, seconds: 7.8 },
+  { epoch: 7, loss: 0.317, acc: 0.872, valLoss: 0.446, valAcc: 0.813, seconds: 7.6 },
+  { epoch: 8, loss: 0.284, acc: 0.889, valLoss: 0.462, valAcc: 0.807, seconds: 7.7 },
+  { epoch: 9, loss: 0.258, acc: 0.903, valLoss: 0.489, valAcc: 0.804, seconds: 7.5 },
+  { epoch: 10, loss: 0.231, acc: 0.917, valLoss: 0.507, valAcc: 0.798, seconds: 7.6 },
+];
+
+export const running: RunRecord = {
+  id: '20261124-221500-b7c1',
+  state: 'running',
+  startedAt: '2026-11-24T22:15:00.000Z',
+  pid: 4242,
+  datasetFolder: DATA,
+  config,
+  backend: 'wasm',
+  modelParams: 1_180_802,
+  dataset,
+  classWeights: [1.51, 0.75],
+  history: [],
+};
+
+export function batch(epoch: number, b: number): BatchProgress {
+  return { epoch, epochs: 20, batch: b, batches: 48, loss: 0.6 - epoch * 0.05, acc: 0.6 + epoch * 0.04, elapsed: b * 0.16, eta: (20 * 48 - ((epoch - 1) * 48 + b)) * 0.16 };
+}
+
+// Confusion on 327 test images: rows true (fractured, not fractured), columns predicted.
+const confusion = [
+  [91, 17],
+  [23, 196],
+];
+
+export const completed: RunRecord = {
+  id: '20261124-180312-9a0e',
+  state: 'completed',
+  startedAt: '2026-11-24T18:03:12.000Z',
+  endedAt: '2026-11-24T18:05:01.000Z',
+  datasetFolder: DATA,
+  config,
+  backend: 'wasm',
+  modelParams: 1_180_802,
+  dataset,
+  classWeights: [1.51, 0.75],
+  history,
+  bestEpoch: 6,
+  stoppedEpoch: 10,
+  metrics: {
+    loss: 0.4187,
+    accuracy: 287 / 327,
+    classes: ['fractured', 'not fractured'],
+    perClass: [
+      { precision: 0.7982, recall: 0.8426, f1: 0.8198, support: 108 },
+      { precision: 0.9202, recall: 0.895, f1: 0.9074, support: 219 },
+    ],
+    macroAvg: { precision: 0.8592, recall: 0.8688, f1: 0.8636, support: 327 },
+    weightedAvg: { precision: 0.8799, recall: 0.8777, f1: 0.8787, support: 327 },
+    confusion,
+    roc: {
+      positiveClass: 0,
+      auc: 0.9312,
+      points: [
+        [0, 0], [0.02, 0.31], [0.05, 0.55], [0.08, 0.7], [0.105, 0.843], [0.15, 0.88], [0.22, 0.92], [0.35, 0.96], [0.55, 0.985], [0.8, 0.995], [1, 1],
+      ],
+    },
+    sensitivity: 0.8426,
+    specificity: 0.895,
+    misclassified: [
+      { path: `${DATA}/fractured/img_0113.png`, trueIndex: 0, predIndex: 1, confidence: 0.91 },
+      { path: `${DATA}/not fractured/${HOSTILE_NAME}`, trueIndex: 1, predIndex: 0, confidence: 0.77 },
+      { path: `${DATA}/not fractured/img_2231.jpg`, trueIndex: 1, predIndex: 0, confidence: 0.64 },
+      { path: `${DATA}/fractured/img_0450.png`, trueIndex: 0, predIndex: 1, confidence: 0.58 },
+    ],
+  },
+  timings: { decodeSeconds: 7.4, trainSeconds: 76.5, evalSeconds: 1.3, totalSeconds: 86.2 },
+};
+
+function summary(r: RunRecord): RunSummary {
+  return {
+    id: r.id,
+    folder: `/home/ana/project/.fracture-cnn/runs/${r.id}`,
+    state: r.state,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    datasetFolder: r.datasetFolder,
+    backend: r.backend,
+    classes: r.dataset?.classes ?? [],
+    epochsRun: r.history.length,
+    testAccuracy: r.metrics?.accuracy,
+    macroF1: r.metrics?.macroAvg.f1,
+  };
+}
+
+/** Webview URIs the host would hand over for the thumbnails (served by the harness). */
+export const imageUris: Record<string, string> = Object.fromEntries(
+  completed.metrics!.misclassified.map((m, i) => [m.path, `https://webview.test/img/thumb${i}.png`]),
+);
+
+/** What the host sends while run `running` trains: after scanning, then after each of three epochs. */
+export function liveSequence(): DashboardState[] {
+  const out: DashboardState[] = [];
+  const runs = (r: RunRecord): RunSummary[] => [summary(r), summary(completed)];
+  out.push({ runs: runs(running), selectedRunId: running.id, run: running, imageUris: {} });
+  for (let e = 1; e <= 3; e++) {
+    const r: RunRecord = { ...running, history: history.slice(0, e), bestEpoch: e };
+    out.push({ runs: runs(r), selectedRunId: r.id, run: r, lastBatch: batch(e + 1, 12), imageUris: {} });
+  }
+  return out;
+}
+
+/** The snapshot after the user picks the completed run. */
+export function completedState(): DashboardState {
+  const r: RunRecord = { ...running, history: history.slice(0, 3), bestEpoch: 3 };
+  return { runs: [summary(r), summary(completed)], selectedRunId: completed.id, run: completed, imageUris };
+}

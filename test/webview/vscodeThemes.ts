@@ -1,0 +1,140 @@
+// The theme variables VS Code sets on a webview's <html> (a subset: those our panels and the
+// toolkit read), with the values of the default Light Modern, Dark Modern and Dark High Contrast themes.
+
+export type ThemeKind = 'light' | 'dark' | 'high-contrast';
+
+const common: Record<string, string> = {
+  '--vscode-font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-font-weight': 'normal',
+  '--vscode-editor-font-family': '"Droid Sans Mono", "monospace", monospace',
+};
+
+const light: Record<string, string> = {
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-editor-foreground': '#3b3b3b',
+  '--vscode-foreground': '#3b3b3b',
+  '--vscode-descriptionForeground': '#6f6f6f',
+  '--vscode-errorForeground': '#e51400',
+  '--vscode-focusBorder': '#005fb8',
+  '--vscode-panel-border': '#e5e5e5',
+  '--vscode-panel-background': '#f8f8f8',
+  '--vscode-widget-border': '#e5e5e5',
+  '--vscode-sideBar-background': '#f8f8f8',
+  '--vscode-editorWidget-background': '#f8f8f8',
+  '--vscode-button-background': '#005fb8',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-hoverBackground': '#0258a8',
+  '--vscode-button-border': '#0000001a',
+  '--vscode-button-secondaryBackground': '#e5e5e5',
+  '--vscode-button-secondaryForeground': '#3b3b3b',
+  '--vscode-button-secondaryHoverBackground': '#cccccc',
+  '--vscode-dropdown-background': '#ffffff',
+  '--vscode-dropdown-border': '#cecece',
+  '--vscode-dropdown-foreground': '#3b3b3b',
+  '--vscode-settings-dropdownListBorder': '#cecece',
+  '--vscode-input-background': '#ffffff',
+  '--vscode-input-foreground': '#3b3b3b',
+  '--vscode-input-placeholderForeground': '#767676',
+  '--vscode-badge-background': '#cccccc',
+  '--vscode-badge-foreground': '#3b3b3b',
+  '--vscode-list-activeSelectionBackground': '#e8e8e8',
+  '--vscode-list-activeSelectionForeground': '#000000',
+  '--vscode-list-hoverBackground': '#f2f2f2',
+  '--vscode-textLink-foreground': '#005fb8',
+  '--vscode-textLink-activeForeground': '#005fb8',
+  '--vscode-progressBar-background': '#005fb8',
+  '--vscode-editorWarning-foreground': '#bf8803',
+  '--vscode-inputValidation-warningBackground': '#f6f5d2',
+  '--vscode-charts-foreground': '#616161',
+  '--vscode-charts-lines': 'rgba(97, 97, 97, 0.25)',
+  '--vscode-charts-red': '#e51400',
+  '--vscode-charts-blue': '#1a85ff',
+  '--vscode-charts-yellow': '#bf8803',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#388a34',
+  '--vscode-charts-purple': '#652d90',
+  '--vscode-scrollbarSlider-background': 'rgba(100, 100, 100, 0.4)',
+};
+
+const dark: Record<string, string> = {
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-editor-foreground': '#cccccc',
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-errorForeground': '#f85149',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-panel-border': '#2b2b2b',
+  '--vscode-panel-background': '#181818',
+  '--vscode-widget-border': '#313131',
+  '--vscode-sideBar-background': '#181818',
+  '--vscode-editorWidget-background': '#202020',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-hoverBackground': '#026ec1',
+  '--vscode-button-border': '#ffffff12',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+  '--vscode-dropdown-background': '#313131',
+  '--vscode-dropdown-border': '#3c3c3c',
+  '--vscode-dropdown-foreground': '#cccccc',
+  '--vscode-settings-dropdownListBorder': '#454545',
+  '--vscode-input-background': '#313131',
+  '--vscode-input-foreground': '#cccccc',
+  '--vscode-input-placeholderForeground': '#989898',
+  '--vscode-badge-background': '#616161',
+  '--vscode-badge-foreground': '#f8f8f8',
+  '--vscode-list-activeSelectionBackground': '#04395e',
+  '--vscode-list-activeSelectionForeground': '#ffffff',
+  '--vscode-list-hoverBackground': '#2a2d2e',
+  '--vscode-textLink-foreground': '#4daafc',
+  '--vscode-textLink-activeForeground': '#4daafc',
+  '--vscode-progressBar-background': '#0078d4',
+  '--vscode-editorWarning-foreground': '#cca700',
+  '--vscode-inputValidation-warningBackground': '#352a05',
+  '--vscode-charts-foreground': '#cccccc',
+  '--vscode-charts-lines': 'rgba(204, 204, 204, 0.25)',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-yellow': '#cca700',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-scrollbarSlider-background': 'rgba(121, 121, 121, 0.4)',
+};
+
+const highContrast: Record<string, string> = {
+  ...dark,
+  '--vscode-editor-background': '#000000',
+  '--vscode-editor-foreground': '#ffffff',
+  '--vscode-foreground': '#ffffff',
+  '--vscode-descriptionForeground': '#ffffff',
+  '--vscode-contrastBorder': '#6fc3df',
+  '--vscode-contrastActiveBorder': '#f38518',
+  '--vscode-focusBorder': '#f38518',
+  '--vscode-panel-border': '#6fc3df',
+  '--vscode-sideBar-background': '#000000',
+  '--vscode-button-background': '#000000',
+  '--vscode-button-border': '#6fc3df',
+  '--vscode-dropdown-background': '#000000',
+  '--vscode-dropdown-border': '#6fc3df',
+  '--vscode-badge-background': '#000000',
+  '--vscode-badge-foreground': '#ffffff',
+  '--vscode-charts-lines': 'rgba(255, 255, 255, 0.5)',
+  '--vscode-textLink-foreground': '#21a6ff',
+};
+
+export const THEMES: Record<ThemeKind, { bodyClass: string; name: string; vars: Record<string, string> }> = {
+  light: { bodyClass: 'vscode-light', name: 'Light Modern', vars: { ...common, ...light } },
+  dark: { bodyClass: 'vscode-dark', name: 'Dark Modern', vars: { ...common, ...dark } },
+  'high-contrast': { bodyClass: 'vscode-high-contrast', name: 'Dark High Contrast', vars: { ...common, ...highContrast } },
+};
+
+/** VS Code's own default webview styles (it injects these ahead of the page's CSP). */
+export const DEFAULT_WEBVIEW_CSS = `
+html { background-color: var(--vscode-editor-background); }
+body { background-color: transparent; color: var(--vscode-editor-foreground); font-family: var(--vscode-font-family);
+  font-weight: var(--vscode-font-weight); font-size: var(--vscode-font-size); margin: 0; padding: 0 20px; }
+a, a code { color: var(--vscode-textLink-foreground); }
+`;
