@@ -1,7 +1,8 @@
 // `fracture-cnn train`: dataset report, live progress, results; exit code from the outcome.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveConfig } from '../engine/config';
+import { DatasetError } from '../engine/data/errors';
 import { generateSampleDataset } from '../engine/data/sample';
 import { runTraining } from '../engine/runs/pipeline';
 import type { TrainCommand } from './args';
@@ -19,6 +20,9 @@ async function sampleFolder(out: NodeJS.WriteStream): Promise<string> {
     out.write(`Using the built-in sample dataset in ${root}\n`);
     return root;
   }
+  if (existsSync(root) && readdirSync(root).length > 0) {
+    throw new DatasetError(root, `${root} exists but is not the built-in sample dataset (no boxes.json); pass a dataset folder, or move it away`);
+  }
   out.write(`Writing the built-in sample dataset to ${root} ...\n`);
   const r = await generateSampleDataset(root);
   out.write(`  ${r.fractured} fractured and ${r.normal} normal synthetic radiographs\n`);
@@ -30,7 +34,14 @@ export async function trainCommand(cmd: TrainCommand): Promise<number> {
   const out = cmd.json ? process.stderr : process.stdout;
   const bar = new ProgressLine(out);
   const config = resolveConfig(cmd.config);
-  const folder = cmd.folder ?? (await sampleFolder(out));
+  let folder: string;
+  try {
+    folder = cmd.folder ?? (await sampleFolder(out));
+  } catch (err) {
+    if (!(err instanceof DatasetError)) throw err;
+    process.stderr.write(`fracture-cnn: dataset error: ${err.message}\n`);
+    return EXIT.dataset;
+  }
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {

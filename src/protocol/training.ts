@@ -74,6 +74,10 @@ export const DatasetReportRequest = new RequestType<DatasetReportParams, Dataset
 export interface GenerateSampleParams {
   /** Folder to write fractured/ and normal/ into (created if needed). */
   outDir: string;
+  /** Image counts and side; the engine's sample defaults when left out. */
+  fractured?: number;
+  normal?: number;
+  size?: number;
 }
 export interface GenerateSampleResult {
   root: string;

@@ -144,7 +144,7 @@ connection.onRequest(
       throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Sample dataset: no output folder given');
     }
     const { generateSampleDataset } = await loadSample();
-    return generateSampleDataset(params.outDir);
+    return generateSampleDataset(params.outDir, { fractured: params.fractured, normal: params.normal, size: params.size });
   }),
 );
 

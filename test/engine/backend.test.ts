@@ -89,6 +89,7 @@ const nets: { name: string; specs: ConvSpec[]; shape: [number, number, number, n
   { name: "valid stride 1 (the seed CNN's convs)", specs: [{ k: 3, cout: 4, stride: 1, pad: 'valid' }, { k: 3, cout: 6, stride: 1, pad: 'valid' }], shape: [3, 11, 11, 2] },
   { name: "same padding, stride 1", specs: [{ k: 3, cout: 4, stride: 1, pad: 'same' }, { k: 5, cout: 3, stride: 1, pad: 'same' }], shape: [2, 9, 10, 1] },
   { name: 'stride 2, valid and same, odd sizes', specs: [{ k: 3, cout: 5, stride: 2, pad: 'same' }, { k: 3, cout: 4, stride: 2, pad: 'valid' }], shape: [2, 15, 12, 3] },
+  { name: 'many input channels (the conv route), stride 1 and 2, same padding', specs: [{ k: 3, cout: 12, stride: 1, pad: 'same' }, { k: 3, cout: 5, stride: 2, pad: 'same' }, { k: 3, cout: 4, stride: 1, pad: 'valid' }], shape: [2, 11, 11, 9] },
   { name: 'even kernel, stride 2 same padding (asymmetric pad)', specs: [{ k: 4, cout: 3, stride: 2, pad: 'same' }, { k: 2, cout: 2, stride: 1, pad: 'same' }], shape: [2, 10, 9, 2] },
 ];
 
@@ -149,4 +150,40 @@ test('a tfjs-layers conv model trains on wasm (fused conv gradients) without lea
   x.dispose();
   y.dispose();
   model.dispose();
+});
+
+test('max-pool gradients on wasm equal the cpu backend (2x2 and overlapping 3x3 windows, valid and same)', async () => {
+  const cases: { shape: [number, number, number, number]; k: number; s: number; pad: Pad }[] = [
+    { shape: [2, 9, 8, 5], k: 2, s: 2, pad: 'valid' },
+    { shape: [2, 9, 8, 5], k: 2, s: 2, pad: 'same' },
+    { shape: [1, 10, 11, 3], k: 3, s: 2, pad: 'same' },
+    { shape: [1, 7, 7, 4], k: 3, s: 1, pad: 'valid' },
+  ];
+  for (const c of cases) {
+    const { cpu, wasm } = await onBoth(() => {
+      const g = tf.tidy(() => {
+        const x = tf.tensor4d(seededArray(c.shape.reduce((a, b) => a * b), 9), c.shape);
+        return tf.grad((xi: tf.Tensor) => {
+          const y = tf.maxPool(xi as tf.Tensor4D, c.k, c.s, c.pad);
+          return tf.sum(tf.mul(y, tf.reshape(tf.range(1, y.size + 1), y.shape)));
+        })(x);
+      });
+      const d = g.dataSync() as Float32Array;
+      g.dispose();
+      return d;
+    });
+    assert.deepEqual(wasm, cpu, `case ${JSON.stringify(c)}`);
+  }
+});
+
+test('sums over leading axes (bias gradients) and over other axes on wasm equal the cpu backend', async () => {
+  for (const axes of [[0, 1, 2], [0], [1, 2], [3], [2, 0, 1]]) {
+    const { cpu, wasm } = await onBoth(() => {
+      const t = tf.tidy(() => tf.sum(tf.tensor4d(seededArray(3 * 5 * 4 * 6, 5), [3, 5, 4, 6]), axes));
+      const d = t.dataSync() as Float32Array;
+      t.dispose();
+      return d;
+    });
+    assert.ok(relError(wasm, cpu) < 1e-6, `axes ${axes}`);
+  }
 });

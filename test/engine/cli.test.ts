@@ -52,13 +52,25 @@ describe('fracture-cnn command line', () => {
     const root = join(dir, 'messy');
     await writeTinyDataset(root, { perClass: 8, size: 32, seed: 9 });
     const bad = await addBadFiles(join(root, 'fractured'));
-    const r = cli(['train', root, ...TINY, '--runs-dir', join(dir, 'runs2'), '--cache-dir', join(dir, 'cache')], dir);
+    // --json: the outcome alone on stdout, the human report on stderr.
+    const r = cli(['train', root, ...TINY, '--json', '--runs-dir', join(dir, 'runs2'), '--cache-dir', join(dir, 'cache')], dir);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /skipped 3 files/);
-    for (const f of bad) assert.ok(r.stdout.includes(f), `lists ${f}`);
-    assert.match(r.stdout, /empty/);
-    assert.match(r.stdout, /not an image/);
-    assert.match(r.stdout, /^\s+fractured\s+\d+\s+\d+\s+\d+\s+8$/m, 'the 8 good fractured images are used');
+    assert.match(r.stderr, /skipped 3 files/);
+    for (const f of bad) assert.ok(r.stderr.includes(f), `lists ${f}`);
+    assert.match(r.stderr, /empty/);
+    assert.match(r.stderr, /not an image/);
+    assert.match(r.stderr, /^\s+fractured\s+\d+\s+\d+\s+\d+\s+8$/m, 'the 8 good fractured images are used');
+    const outcome = JSON.parse(r.stdout);
+    assert.equal(outcome.tag, 'completed');
+    assert.deepEqual(outcome.run.dataset.skipped.map((s: { path: string }) => s.path).sort(), [...bad].sort());
+    assert.equal(outcome.run.dataset.counts.train.length, 2);
+  });
+
+  it('writes the built-in sample dataset with its fracture boxes', () => {
+    const r = cli(['sample-data', 'sample-out'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Wrote \d+ fractured and \d+ normal images/);
+    for (const p of ['fractured', 'normal', 'boxes.json']) assert.ok(existsSync(join(dir, 'sample-out', p)), p);
   });
 
   it('predicts with probabilities and Grad-CAM overlays, and exits 4 naming an unreadable image', async () => {

@@ -11,8 +11,10 @@ import type { BatchProgress, DatasetReport, EpochMetrics, RunRecord, TrainingOut
 import {
   BatchProgressNotification,
   CancelRequest,
+  DatasetReportRequest,
   DidScanDatasetNotification,
   EpochEndNotification,
+  GenerateSampleRequest,
   GetRunRequest,
   ListRunsRequest,
   PredictRequest,
@@ -66,6 +68,10 @@ describe('training over JSON-RPC with the real training process', () => {
     const run = (end.outcome as { run: RunRecord }).run;
     assert.ok(run.metrics && run.metrics.accuracy >= 0 && run.metrics.accuracy <= 1);
 
+    assert.ok(
+      server.notifications.all.every((n) => (n.params as { runId?: string }).runId !== ''),
+      'no notification goes out before its run has an id',
+    );
     const scans = server.notifications.of<RunNote<{ report: DatasetReport }>>(DidScanDatasetNotification).filter((n) => n.runId === runId);
     assert.equal(scans.length, 1);
     assert.deepEqual(scans[0].report.classes, ['fractured', 'normal']);
@@ -114,6 +120,17 @@ describe('training over JSON-RPC with the real training process', () => {
     const second = await server.connection.sendRequest(PredictRequest, { runFolder: completedRun, images: [image], gradcam: false, outDir });
     assert.equal(second.modelLoadMs, 0, 'the model of the last run stays loaded');
     assert.ok(second.outcomes[0].ok);
+  });
+
+  test('writes the sample dataset and reports on a dataset without training', async () => {
+    const sample = join(dir, 'sample ü');
+    const written = await server.connection.sendRequest(GenerateSampleRequest, { outDir: sample, fractured: 3, normal: 4, size: 32 });
+    assert.deepEqual([written.fractured, written.normal], [3, 4]);
+    assert.ok(existsSync(join(sample, 'fractured', 'fractured-0001.png')));
+    const report = await server.connection.sendRequest(DatasetReportRequest, { datasetFolder: dataset, config: { imageSize: 24 } });
+    assert.deepEqual(report.classes, ['fractured', 'normal']);
+    const total = (['train', 'val', 'test'] as const).reduce((sum, split) => sum + report.counts[split].reduce((a, b) => a + b, 0), 0);
+    assert.equal(total, 28);
   });
 
   async function cancelAfterFirstEpoch(cancel: (runId: string) => Promise<unknown>): Promise<string> {

@@ -144,7 +144,16 @@ describe('dashboard webview while a model trains', () => {
     await view.close();
   });
 
-  it('keeps the running run id from the snapshot it was given', () => {
-    assert.equal(liveSequence().at(-1)!.selectedRunId, running.id);
+  it('shows a failed run with its error and without a progress bar', async () => {
+    const view = await open('light');
+    const last = liveSequence().at(-1)!;
+    const failed = { ...last.run!, state: 'failed' as const, error: 'Out of memory while decoding <huge>.png' };
+    await view.dispatch(notify({ ...last, run: failed, lastBatch: undefined }));
+    await settle(view.page);
+    assert.equal(await view.page.textContent('.state-badge'), 'Failed');
+    assert.equal(await view.page.textContent('.status .error'), 'Out of memory while decoding <huge>.png');
+    assert.equal(await view.page.isVisible('.progress'), false);
+    assert.equal(await view.page.isVisible('#curves'), true, 'the epochs it did run stay visible');
+    await view.close();
   });
 });

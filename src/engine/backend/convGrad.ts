@@ -40,35 +40,53 @@ function nhwcShape(shape: number[], dataFormat: string): [number, number, number
   return dataFormat === 'NCHW' ? [a, c, d, b] : [a, b, c, d];
 }
 
-/**
- * Output pixels per matMul. XNNPACK's fully-connected op does not block the inner dimension for cache,
- * so one long product streams its operands from memory; products of about this many pixels stay in L2.
- */
-export const PIXELS_PER_PRODUCT = Number(process.env.FRACTURE_PIXELS_PER_PRODUCT ?? 1024);
+/** Largest patch matrix gathered at once (floats): bounds memory at large inputs by splitting the batch. */
+const MAX_PATCH_FLOATS = 8 * 1024 * 1024;
 
 /**
- * dW[(i,j,ci), co] = sum over output pixels p of patches[(i,j,ci), p] * dy[p, co]: one matMul per batch chunk,
- * on XNNPACK, over a patch matrix gathered in JavaScript (any stride and padding).
+ * Few input channels (the first layer): dW[(i,j,ci), co] = sum over output pixels p of patches[(i,j,ci), p] * dy[p, co],
+ * one matMul on XNNPACK over a patch matrix gathered in JavaScript (any stride and padding).
  */
+function filterGradByPatches(xs: tf.Tensor4D, dys: tf.Tensor4D, filterShape: [number, number, number, number], info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+  const [kh, kw, ci, co] = filterShape;
+  const [n, ho, wo] = dys.shape;
+  const im2col: Im2ColAttrs = { kh, kw, strideH: info.strideHeight, strideW: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left, outH: ho, outW: wo };
+  const chunk = Math.max(1, Math.floor(MAX_PATCH_FLOATS / (kh * kw * ci * ho * wo)));
+  const parts: tf.Tensor[] = [];
+  for (let start = 0; start < n; start += chunk) {
+    const m = Math.min(chunk, n - start);
+    const xc = m === n ? xs : tf.slice(xs, [start, 0, 0, 0], [m, -1, -1, -1]);
+    const dyc = m === n ? dys : tf.slice(dys, [start, 0, 0, 0], [m, -1, -1, -1]);
+    const patches = tf.engine().runKernel(IM2COL_T, { x: xc }, im2col as unknown as NamedAttrMap) as tf.Tensor2D;
+    parts.push(tf.matMul(patches, tf.reshape(dyc, [m * ho * wo, co])));
+  }
+  return tf.reshape(parts.length === 1 ? parts[0] : tf.addN(parts), filterShape);
+}
+
+/**
+ * Many input channels: with the batch axis moved into the channel position, dW is one conv2d whose "filter"
+ * is dy, dilated by the forward stride: dW[i,j,ci,co] = sum over n,h,w of xPadded[n, h*sh+i, w*sw+j, ci] * dy[n,h,w,co].
+ */
+function filterGradByConv(xs: tf.Tensor4D, dys: tf.Tensor4D, filterShape: [number, number, number, number], info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+  const [kh, kw, ci, co] = filterShape;
+  const { top, bottom, left, right } = info.padInfo;
+  const xp = padOrCrop(xs, top, bottom, left, right);
+  const xt = tf.transpose(xp, [3, 1, 2, 0]); // [Ci, Hp, Wp, N]
+  const dyt = tf.transpose(dys, [1, 2, 0, 3]); // [Ho, Wo, N, Co]
+  const full = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
+  const cut = full.shape[1] === kh && full.shape[2] === kw ? full : tf.slice(full, [0, 0, 0, 0], [ci, kh, kw, co]);
+  return tf.transpose(cut, [1, 2, 0, 3]);
+}
+
+/** Input channels up to which the patch-matrix route is faster than the conv route (measured on the seed CNN). */
+const PATCH_ROUTE_MAX_CHANNELS = 8;
+
 export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], attrs: ConvGradAttrs): tf.Tensor4D {
   return tf.tidy(() => {
     const xs = toNhwc(x, attrs.dataFormat);
     const dys = toNhwc(dy, attrs.dataFormat);
     const info = tf.backend_util.computeConv2DInfo(xs.shape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
-    const [kh, kw, ci, co] = filterShape;
-    const [n, ho, wo] = dys.shape;
-    const im2col: Im2ColAttrs = { kh, kw, strideH: info.strideHeight, strideW: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left, outH: ho, outW: wo };
-    const chunk = Math.max(1, Math.floor(PIXELS_PER_PRODUCT / (ho * wo)));
-    const parts: tf.Tensor[] = [];
-    for (let start = 0; start < n; start += chunk) {
-      const m = Math.min(chunk, n - start);
-      const xc = m === n ? xs : tf.slice(xs, [start, 0, 0, 0], [m, -1, -1, -1]);
-      const dyc = m === n ? dys : tf.slice(dys, [start, 0, 0, 0], [m, -1, -1, -1]);
-      const patches = tf.engine().runKernel(IM2COL_T, { x: xc }, im2col as unknown as NamedAttrMap) as tf.Tensor2D;
-      parts.push(tf.matMul(patches, tf.reshape(dyc, [m * ho * wo, co])));
-    }
-    const sum = parts.length === 1 ? parts[0] : tf.addN(parts);
-    return tf.reshape(sum, [kh, kw, ci, co]);
+    return filterShape[2] <= PATCH_ROUTE_MAX_CHANNELS ? filterGradByPatches(xs, dys, filterShape, info) : filterGradByConv(xs, dys, filterShape, info);
   });
 }
 

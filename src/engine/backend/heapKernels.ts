@@ -23,10 +23,14 @@ function maxPoolGrad(args: KernelArgs): TensorInfo {
   const dx = backend.typedArrayFromHeap(out);
   const x = backend.typedArrayFromHeap(xInfo);
   const dy = backend.typedArrayFromHeap(dyInfo);
-  dx.fill(0);
   const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
+  if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padTop === 0 && padLeft === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
+    maxPoolGrad2x2(x, dy, dx, batchSize, inHeight, inWidth, C, outHeight, outWidth);
+    return out;
+  }
+  dx.fill(0);
   const best = new Float32Array(C);
   const bestAt = new Int32Array(C);
   for (let b = 0; b < batchSize; b++) {
@@ -105,6 +109,36 @@ function im2colT(args: KernelArgs): TensorInfo {
     }
   }
   return out;
+}
+
+/** The common case (2x2 windows, stride 2, no padding): disjoint windows, so each dx element is written once. */
+function maxPoolGrad2x2(x: Float32Array, dy: Float32Array, dx: Float32Array, N: number, H: number, W: number, C: number, Ho: number, Wo: number): void {
+  if (H !== 2 * Ho || W !== 2 * Wo) dx.fill(0); // odd sizes leave a last row or column outside every window
+  const row = W * C;
+  for (let b = 0; b < N; b++) {
+    for (let yr = 0; yr < Ho; yr++) {
+      for (let yc = 0; yc < Wo; yc++) {
+        const a = ((b * H + 2 * yr) * W + 2 * yc) * C;
+        const o = ((b * Ho + yr) * Wo + yc) * C;
+        for (let d = 0; d < C; d++) {
+          const i0 = a + d;
+          const i1 = i0 + C;
+          const i2 = i0 + row;
+          const i3 = i2 + C;
+          const g = dy[o + d];
+          // First maximum in row-major window order wins, as in the cpu backend.
+          let m = i0;
+          if (x[i1] > x[m]) m = i1;
+          if (x[i2] > x[m]) m = i2;
+          if (x[i3] > x[m]) m = i3;
+          dx[i0] = m === i0 ? g : 0;
+          dx[i1] = m === i1 ? g : 0;
+          dx[i2] = m === i2 ? g : 0;
+          dx[i3] = m === i3 ? g : 0;
+        }
+      }
+    }
+  }
 }
 
 function makeSum(original: tf.KernelFunc): tf.KernelFunc {

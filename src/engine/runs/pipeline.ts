@@ -72,6 +72,7 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
   const cb = options.callbacks ?? {};
   const { signal } = options;
   const started = performance.now();
+  const startedAt = new Date();
   const datasetFolder = resolve(options.datasetFolder);
   let record: RunRecord | undefined;
   let writer: RunWriter | undefined;
@@ -98,15 +99,15 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
     cb.onDataset?.(data.report);
     const classes = data.report.classes;
 
-    const id = options.runId ?? newRunId();
+    model = buildSeedCnn(config.imageSize, classes.length, config.seed);
+    const id = options.runId ?? newRunId(startedAt);
     const folder = join(resolve(options.runsFolder), id);
     await mkdir(folder, { recursive: true });
     writer = new RunWriter(folder);
-    model = buildSeedCnn(config.imageSize, classes.length, config.seed);
     record = {
       id,
       state: 'running',
-      startedAt: new Date().toISOString(),
+      startedAt: startedAt.toISOString(),
       pid: process.pid,
       datasetFolder,
       config,

@@ -2,6 +2,7 @@
 // interface over worker threads.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { FlatAdam } from './adam';
 import { evaluateShard, shardGradients } from './step';
 import type { LossSpec, Shard, ShardStats } from './step';
 
@@ -18,14 +19,15 @@ export class LocalExecutor implements StepExecutor {
 
   constructor(
     private readonly model: tfl.LayersModel,
-    private readonly optimizer: tf.Optimizer,
+    private readonly optimizer: FlatAdam,
     private readonly spec: LossSpec,
   ) {}
 
   async step(batch: Shard): Promise<ShardStats> {
     const { grads, stats } = shardGradients(this.model, batch, this.spec);
-    this.optimizer.applyGradients(grads);
+    const flat = this.optimizer.flatten(grads);
     tf.dispose(grads);
+    this.optimizer.apply(flat);
     return stats;
   }
 

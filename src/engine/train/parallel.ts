@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { FlatAdam } from './adam';
 import type { StepExecutor } from './executor';
 import type { FromWorker, ToWorker } from './protocol';
 import { evaluateShard, shardGradients, trainableVariables } from './step';
@@ -66,31 +67,17 @@ export function shardBounds(n: number, k: number): number[] {
 
 class ParallelExecutor implements StepExecutor {
   private version = 0;
-  private readonly vars: tf.Variable[];
-  private readonly shared: Float32Array;
 
   constructor(
     private readonly model: tfl.LayersModel,
-    private readonly optimizer: tf.Optimizer,
+    /** Its weights live in the SharedArrayBuffer the workers read. */
+    private readonly optimizer: FlatAdam,
     private readonly spec: LossSpec,
     private readonly links: WorkerLink[],
-    weights: SharedArrayBuffer,
-  ) {
-    this.vars = trainableVariables(model);
-    this.shared = new Float32Array(weights);
-  }
+  ) {}
 
   get workers(): number {
     return this.links.length + 1;
-  }
-
-  publishWeights(): void {
-    let offset = 0;
-    for (const v of this.vars) {
-      this.shared.set(v.dataSync() as Float32Array, offset);
-      offset += v.size;
-    }
-    this.version++;
   }
 
   async step(batch: Shard): Promise<ShardStats> {
@@ -104,12 +91,7 @@ class ParallelExecutor implements StepExecutor {
     });
     const own: Shard = { ...batch, x: batch.x.subarray(0, bounds[1] * px), labels: batch.labels.subarray(0, bounds[1]), positions: batch.positions.subarray(0, bounds[1]) };
     const { grads, stats } = shardGradients(this.model, own, this.spec);
-    const sum = new Float32Array(this.shared.length);
-    let offset = 0;
-    for (const v of this.vars) {
-      sum.set(grads[v.name].dataSync() as Float32Array, offset);
-      offset += v.size;
-    }
+    const sum = this.optimizer.flatten(grads);
     tf.dispose(grads);
     for (const reply of await Promise.all(replies)) {
       if (reply.type !== 'grads') throw new Error(`unexpected reply ${reply.type}`);
@@ -117,15 +99,9 @@ class ParallelExecutor implements StepExecutor {
       stats.lossSum += reply.lossSum;
       stats.correct += reply.correct;
     }
-    offset = 0;
-    const named: tf.NamedTensorMap = {};
-    for (const v of this.vars) {
-      named[v.name] = tf.tensor(sum.subarray(offset, offset + v.size), v.shape);
-      offset += v.size;
-    }
-    this.optimizer.applyGradients(named);
-    tf.dispose(named);
-    this.publishWeights();
+    // Workers read the new weights from shared memory at their next request.
+    this.optimizer.apply(sum);
+    this.version++;
     return stats;
   }
 
@@ -151,13 +127,17 @@ class ParallelExecutor implements StepExecutor {
   }
 }
 
-export async function createParallelExecutor(model: tfl.LayersModel, optimizer: tf.Optimizer, spec: LossSpec, workers: number): Promise<StepExecutor> {
+/** The optimizer for a parallel executor: its flat weights in memory shared with the workers. */
+export function sharedAdam(model: tfl.LayersModel, learningRate: number): FlatAdam {
   const vars = trainableVariables(model);
-  const total = vars.reduce((n, v) => n + v.size, 0);
-  const weights = new SharedArrayBuffer(total * 4);
+  return new FlatAdam(vars, new Float32Array(new SharedArrayBuffer(FlatAdam.total(vars) * 4)), learningRate);
+}
+
+export async function createParallelExecutor(model: tfl.LayersModel, optimizer: FlatAdam, spec: LossSpec, workers: number): Promise<StepExecutor> {
+  const vars = optimizer.vars;
+  const weights = optimizer.weights.buffer as SharedArrayBuffer;
   const links: WorkerLink[] = [];
-  const executor = new ParallelExecutor(model, optimizer, spec, links, weights);
-  executor.publishWeights();
+  const executor = new ParallelExecutor(model, optimizer, spec, links);
   const modelJson = JSON.stringify(model.toJSON(null, false));
   try {
     for (let i = 1; i < workers; i++) links.push(new WorkerLink(spawnWorker()));

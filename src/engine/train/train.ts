@@ -8,8 +8,10 @@ import { computeClassWeights } from './classWeights';
 import { BestWeights } from './earlyStopping';
 import { LocalExecutor } from './executor';
 import type { StepExecutor } from './executor';
-import { createParallelExecutor, resolveWorkers } from './parallel';
+import { FlatAdam } from './adam';
+import { createParallelExecutor, resolveWorkers, sharedAdam } from './parallel';
 import { mixKey, permutation, Stream } from './rng';
+import { trainableVariables } from './step';
 import type { LossSpec, ShardStats } from './step';
 
 export interface TrainCallbacks {
@@ -64,10 +66,14 @@ export async function trainModel(
   const classWeights = computeClassWeights(train.labels, numClasses, config.classWeighting);
   if (classWeights) callbacks.onLog?.(`class weights: ${classWeights.map((w) => w.toFixed(3)).join(', ')}`);
   const spec: LossSpec = { kind: config.loss, gamma: config.focalGamma, numClasses, classWeights };
-  const optimizer = tf.train.adam(config.learningRate);
   const workers = resolveWorkers(config.workers, tf.getBackend());
-  const executor: StepExecutor =
-    workers > 1 ? await createParallelExecutor(model, optimizer, spec, workers) : new LocalExecutor(model, optimizer, spec);
+  let executor: StepExecutor;
+  if (workers > 1) {
+    executor = await createParallelExecutor(model, sharedAdam(model, config.learningRate), spec, workers);
+  } else {
+    const vars = trainableVariables(model);
+    executor = new LocalExecutor(model, new FlatAdam(vars, new Float32Array(FlatAdam.total(vars)), config.learningRate), spec);
+  }
   if (executor.workers > 1) callbacks.onLog?.(`data-parallel training over ${executor.workers} threads`);
   const best = new BestWeights(model, config.patience);
   const history: EpochMetrics[] = [];
@@ -144,7 +150,6 @@ export async function trainModel(
     return { history, bestEpoch: best.bestEpoch, stoppedEpoch, cancelled, classWeights };
   } finally {
     best.dispose();
-    optimizer.dispose();
     await executor.close();
   }
 }
