@@ -3,7 +3,7 @@
 // CPU milliseconds per image are reported beside images/s: on a shared machine they move less.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDataset } from '../src/engine/data/load';
 import type { LoadOptions } from '../src/engine/data/load';
@@ -73,12 +73,9 @@ export async function benchDecode(report: (row: BenchRow) => void, options: { qu
   const note = `${paths.length} images 512x512 (PNG+JPEG) to ${SIZE}x${SIZE} gray`;
 
   const python = findPython();
-  const pil = python ? runPil(python, paths) : undefined;
-  if (pil) {
-    report({ section, name: 'PIL loop (open, convert L, resize, asarray)', value: pil.perSecond, unit: 'img/s', note: `${python}, one process` });
-  } else {
-    report({ section, name: 'PIL loop', value: NaN, unit: 'img/s', note: 'no python3 with PIL and numpy (apt-get install python3-pil python3-numpy)' });
-  }
+  // PIL runs just before and just after ours and the two are averaged: the machine's load drifts.
+  const pilBefore = python ? runPil(python, paths) : undefined;
+  let pil = pilBefore;
   const vs = (v: number, b?: number): Partial<BenchRow> => (b !== undefined ? { baseline: b, baselineName: 'PIL loop', ratio: v / b } : {});
 
   const cacheRoot = mkdtempSync(join(tmpdir(), 'fcnn-bench-cache-'));
@@ -92,7 +89,15 @@ export async function benchDecode(report: (row: BenchRow) => void, options: { qu
     }
     const cacheDir = join(cacheRoot, 'default');
     const cold = await timedLoad(dir, { ...common, cacheDir }, false);
-    report({ section, name: 'first ingest (cold cache)', value: cold.perSecond, unit: 'img/s', ...vs(cold.perSecond, pil?.perSecond), note });
+    if (python && pilBefore) {
+      const after = runPil(python, paths);
+      pil = { perSecond: (pilBefore.perSecond + after.perSecond) / 2, cpuMsPerImage: (pilBefore.cpuMsPerImage + after.cpuMsPerImage) / 2 };
+      const spread = `runs before and after ours: ${pilBefore.perSecond.toFixed(0)} and ${after.perSecond.toFixed(0)} img/s`;
+      report({ section, name: 'PIL loop (open, convert L, resize, asarray)', value: pil.perSecond, unit: 'img/s', note: `${python}, one process; ${spread}` });
+    } else {
+      report({ section, name: 'PIL loop', value: NaN, unit: 'img/s', note: 'no python3 with PIL and numpy (apt-get install python3-pil python3-numpy)' });
+    }
+    report({ section, name: `first ingest (cold cache, default ${2 * availableParallelism()} in flight)`, value: cold.perSecond, unit: 'img/s', ...vs(cold.perSecond, pil?.perSecond), note });
     const warm = await timedLoad(dir, { ...common, cacheDir }, true);
     report({ section, name: 'second ingest (cached)', value: warm.perSecond, unit: 'img/s', ...vs(warm.perSecond, pil?.perSecond), note });
     // CPU per image: lower is better, so the ratio is PIL's over ours (above 1 means cheaper than PIL).

@@ -1,197 +1,154 @@
 // Training speed: the seed CNN on 1460 synthetic 48x48 radiograph-like images, seconds per epoch on
-// each backend here, against the same CNN in PyTorch on the same arrays (bench/torch_cnn.py).
+// each backend and worker count here, against the same CNN in PyTorch on the same arrays
+// (bench/torch_cnn.py); scaling with input size and simulated core counts; peak memory on a
+// 100,000-image disk-backed set (bench/memory.ts, in a child process).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/engine/backend/select';
 import { resolveConfig } from '../src/engine/config';
-import type { TrainConfig } from '../src/engine/config';
-import type { ImageSet } from '../src/engine/data/imageSet';
 import { buildSeedCnn } from '../src/engine/model/seedCnn';
+import { FlatAdam } from '../src/engine/train/adam';
+import { shardBounds } from '../src/engine/train/parallel';
+import { shardGradients, trainableVariables } from '../src/engine/train/step';
 import { trainModel } from '../src/engine/train/train';
 import type { BenchOptions } from './main';
 import type { BenchRow } from './row';
+import { accuracyOf, cpuSeconds, emptySet, findTorchPython, predictSeconds, runTorch, steady, syntheticXrays } from './trainSupport';
+import type { ArraySet, TorchResult } from './trainSupport';
 
 type Report = (row: BenchRow) => void;
+const section = 'train';
 
-export class ArraySet implements ImageSet {
-  readonly paths: string[];
-  constructor(
-    readonly imageSize: number,
-    readonly pixels: Uint8Array,
-    readonly labels: Int32Array,
-  ) {
-    this.paths = Array.from(labels, (_, i) => `synthetic/${i}`);
-  }
-  get size(): number {
-    return this.labels.length;
-  }
-  read(indices: ArrayLike<number>, out?: Uint8Array): Uint8Array {
-    const px = this.imageSize * this.imageSize;
-    const dst = out ?? new Uint8Array(indices.length * px);
-    for (let i = 0; i < indices.length; i++) dst.set(this.pixels.subarray(indices[i] * px, (indices[i] + 1) * px), i * px);
-    return dst;
-  }
+interface Timed {
+  wall: number;
+  cpu: number;
+  model: ReturnType<typeof buildSeedCnn>;
 }
 
-/** A bright "bone" band over noise; class 1 adds a thin dark line across it (a crack), at a random angle. */
-export function syntheticXrays(count: number, size: number, seed: number): ArraySet {
-  let s = seed >>> 0;
-  const r = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const px = size * size;
-  const pixels = new Uint8Array(count * px);
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const label = i % 3 === 0 ? 1 : 0;
-    labels[i] = label;
-    const cx = size * (0.35 + 0.3 * r());
-    const half = size * (0.1 + 0.08 * r());
-    const tilt = (r() - 0.5) * 0.5;
-    const crackY = size * (0.25 + 0.5 * r());
-    const crackSlope = (r() - 0.5) * 1.5;
-    for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) {
-        let v = 35 + 30 * r();
-        const d = Math.abs(x - (cx + tilt * (y - size / 2)));
-        if (d < half) v += 110 + 20 * Math.cos((d / half) * 1.5);
-        if (label === 1 && d < half && Math.abs(y - (crackY + crackSlope * (x - cx))) < 0.8) v -= 70;
-        pixels[i * px + y * size + x] = Math.max(0, Math.min(255, v));
-      }
+/** Steady-state wall and CPU seconds per epoch of our training over `train` (no validation, like the PyTorch loop). */
+async function timeOurs(train: ArraySet, epochs: number, workers: number): Promise<Timed> {
+  const model = buildSeedCnn(train.imageSize, 2, 42);
+  const cpu: number[] = [];
+  let c0 = cpuSeconds();
+  const r = await trainModel(model, { train, val: emptySet(train.imageSize), numClasses: 2 }, resolveConfig({ imageSize: train.imageSize, epochs, patience: 100, classWeighting: 'none', workers }), {
+    onEpoch: () => {
+      const c = cpuSeconds();
+      cpu.push(c - c0);
+      c0 = c;
+    },
+  });
+  return { wall: steady(r.history.map((m) => m.seconds)), cpu: steady(cpu), model };
+}
+
+/** One-thread CPU milliseconds of a shard's gradient, and of the serial part (flatten, sum, Adam) of a step. */
+function stepParts(size: number, shard: number): { shardMs: number; serialMs: number } {
+  const model = buildSeedCnn(size, 2, 42);
+  const set = syntheticXrays(shard, size, 5);
+  const x = Float32Array.from(set.pixels, (v) => v / 255);
+  const vars = trainableVariables(model);
+  const adam = new FlatAdam(vars, new Float32Array(FlatAdam.total(vars)), 0.001);
+  const s = { x, labels: set.labels, positions: new Int32Array(shard).map((_, i) => i), batchSize: 32, seed: 1, epoch: 1 };
+  const spec = { kind: 'crossentropy' as const, gamma: 2, numClasses: 2 };
+  let shardMs = 0;
+  let serialMs = 0;
+  const reps = 4;
+  for (let i = 0; i <= reps; i++) {
+    const c0 = cpuSeconds();
+    const { grads } = shardGradients(model, s, spec);
+    const c1 = cpuSeconds();
+    const flat = adam.flatten(grads);
+    tf.dispose(grads);
+    for (let j = 0; j < flat.length; j++) flat[j] += flat[j] * 0; // the cost of adding one more shard
+    adam.apply(flat);
+    const c2 = cpuSeconds();
+    if (i > 0) {
+      shardMs += ((c1 - c0) * 1000) / reps;
+      serialMs += ((c2 - c1) * 1000) / reps;
     }
   }
-  return new ArraySet(size, pixels, labels);
+  model.dispose();
+  return { shardMs, serialMs };
 }
 
-interface TorchResult {
-  torch: string;
-  threads: number;
-  epochSeconds: number[];
-  trainAcc: number;
-  testAcc: number;
-  predictSeconds: number;
-}
-
-function findTorchPython(): string | undefined {
-  for (const py of ['/usr/bin/python3', 'python3']) {
-    const r = spawnSync(py, ['-c', 'import torch, numpy'], { stdio: 'ignore' });
-    if (r.status === 0) return py;
-  }
-  return undefined;
-}
-
-function runTorch(py: string, train: ArraySet, test: ArraySet, epochs: number, threads: number): TorchResult {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'fracture-bench-'));
-  try {
-    writeFileSync(path.join(dir, 'train_x.u8'), train.pixels);
-    writeFileSync(path.join(dir, 'train_y.i32'), new Uint8Array(train.labels.buffer));
-    writeFileSync(path.join(dir, 'test_x.u8'), test.pixels);
-    writeFileSync(path.join(dir, 'test_y.i32'), new Uint8Array(test.labels.buffer));
-    const args = [path.join(__dirname, 'torch_cnn.py'), '--dir', dir, '--size', String(train.imageSize), '--epochs', String(epochs), '--batch', '32', '--threads', String(threads)];
-    const r = spawnSync(py, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
-    if (r.status !== 0) throw new Error(`torch_cnn.py failed: ${r.stderr}`);
-    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as TorchResult;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Steady-state seconds per epoch: the mean over epochs after the first (which pays one-off set-up), or the only one. */
-export function steadyEpoch(seconds: number[]): number {
-  const rest = seconds.length > 1 ? seconds.slice(1) : seconds;
-  return rest.reduce((a, b) => a + b, 0) / rest.length;
-}
-
-export function accuracyOf(model: ReturnType<typeof buildSeedCnn>, set: ArraySet): number {
-  const idx = Array.from({ length: set.size }, (_, i) => i);
-  const x = tf.tensor4d(Float32Array.from(set.read(idx), (v) => v / 255), [set.size, set.imageSize, set.imageSize, 1]);
-  const pred = tf.tidy(() => tf.argMax(model.predict(x, { batchSize: 128 }) as tf.Tensor, 1));
-  const p = pred.dataSync();
-  x.dispose();
-  pred.dispose();
-  let ok = 0;
-  for (let i = 0; i < set.size; i++) if (p[i] === set.labels[i]) ok++;
-  return ok / set.size;
-}
-
-/** Seconds to predict every image of the set in batches of 32, uint8-to-float conversion included. */
-export function predictSeconds(model: ReturnType<typeof buildSeedCnn>, set: ArraySet): number {
-  const t0 = performance.now();
-  const px = set.imageSize * set.imageSize;
-  for (let start = 0; start < set.size; start += 32) {
-    const n = Math.min(32, set.size - start);
-    const idx = Array.from({ length: n }, (_, i) => start + i);
-    const probs = tf.tidy(() => model.predict(tf.tensor4d(Float32Array.from(set.read(idx), (v) => v / 255), [n, set.imageSize, set.imageSize, 1])) as tf.Tensor);
-    probs.dataSync();
-    probs.dispose();
-    void px;
-  }
-  return (performance.now() - t0) / 1000;
-}
-
-const empty = (size: number) => new ArraySet(size, new Uint8Array(0), new Int32Array(0));
-
-function benchConfig(over: Partial<TrainConfig>): TrainConfig {
-  return resolveConfig({ epochs: 3, batchSize: 32, patience: 100, seed: 42, classWeighting: 'none', workers: 1, ...over });
+function torchRows(report: Report, torch: TorchResult, label: string, epochs: number): void {
+  report({ section, name: `PyTorch ${torch.torch}, ${torch.threads} thread${torch.threads > 1 ? 's' : ''}: s/epoch (${label})`, value: steady(torch.epochSeconds), unit: 's', note: `CPU ${steady(torch.epochCpuSeconds).toFixed(2)} s/epoch; mean of epochs 2-${epochs}` });
 }
 
 export async function benchTrain(report: Report, options: BenchOptions): Promise<void> {
-  const size = 48;
   const epochs = options.quick ? 2 : 3;
-  const train = syntheticXrays(1460, size, 1);
-  const test = syntheticXrays(400, size, 2);
+  const train = syntheticXrays(1460, 48, 1);
+  const test = syntheticXrays(400, 48, 2);
   const batches = Math.ceil(train.size / 32);
-  const section = 'train';
-
+  const label = '1460 imgs 48x48, batch 32';
   const py = findTorchPython();
   let torch: TorchResult | undefined;
   if (py) {
     torch = runTorch(py, train, test, epochs, 2);
-    report({ section, name: `PyTorch ${torch.torch}, ${torch.threads} threads: s/epoch (1460 imgs 48x48, batch 32)`, value: steadyEpoch(torch.epochSeconds), unit: 's', note: `mean of epochs 2-${epochs}` });
+    torchRows(report, torch, label, epochs);
+    if (!options.quick) torchRows(report, runTorch(py, train, test, epochs, 1), label, epochs);
   } else {
     console.log('  PyTorch baseline skipped: no python3 that can import torch (apt-get install python3-torch)');
   }
-  const torchEpoch = torch ? steadyEpoch(torch.epochSeconds) : undefined;
-  const vsTorch = (value: number, base: number | undefined, baseName: string) => (base !== undefined ? { baseline: base, baselineName: baseName, ratio: value / base } : {});
+  const base = torch ? steady(torch.epochSeconds) : undefined;
+  const vs = (value: number, b: number | undefined, name = 'PyTorch 2 threads') => (b !== undefined ? { baseline: b, baselineName: name, ratio: value / b } : {});
 
   const wasm = await initBackend('wasm');
   console.log(`  ${wasm.detail}`);
-  for (const workers of [1]) {
-    const model = buildSeedCnn(size, 2, 42);
-    if (model.countParams() !== 355202) throw new Error(`seed CNN has ${model.countParams()} parameters, expected 355,202`);
-    const r = await trainModel(model, { train, val: empty(size), numClasses: 2 }, benchConfig({ epochs, workers }));
-    const s = steadyEpoch(r.history.map((m) => m.seconds));
-    report({ section, name: `wasm, ${workers} worker${workers > 1 ? 's' : ''}: s/epoch (1460 imgs 48x48, batch 32)`, value: s, unit: 's', ...vsTorch(s, torchEpoch, 'PyTorch 2 threads'), note: `mean of epochs 2-${epochs}` });
-    if (workers === 1) {
-      const acc = accuracyOf(model, test);
-      report({ section, name: `wasm: test accuracy after ${epochs} epochs (400 held-out imgs)`, value: acc, unit: '', ...(torch ? { baseline: torch.testAcc, baselineName: 'PyTorch', ratio: acc / torch.testAcc } : {}) });
-      predictSeconds(model, train); // warm-up
-      const p = predictSeconds(model, train);
-      report({ section, name: 'wasm: predict 1460 imgs 48x48 (batch 32)', value: p, unit: 's', ...vsTorch(p, torch?.predictSeconds, 'PyTorch 2 threads') });
+  for (const workers of options.quick ? [1, 2] : [1, 2, 4]) {
+    const t = await timeOurs(train, epochs, workers);
+    const over = workers > 2 ? ', more threads than the 2 cores' : '';
+    report({ section, name: `wasm, ${workers} worker${workers > 1 ? 's' : ''}: s/epoch (${label})`, value: t.wall, unit: 's', ...vs(t.wall, base), note: `CPU ${t.cpu.toFixed(2)} s/epoch; mean of epochs 2-${epochs}${over}` });
+    if (workers === 2) {
+      const acc = accuracyOf(t.model, test);
+      report({ section, name: `wasm, 2 workers: test accuracy after ${epochs} epochs (400 held-out imgs)`, value: acc, unit: '', ...(torch ? { baseline: torch.testAcc, baselineName: 'PyTorch', ratio: acc / torch.testAcc } : {}), note: 'different initial weights: parity within noise, not equality' });
     }
-    model.dispose();
+    if (workers === 1) {
+      predictSeconds(t.model, train.head(64));
+      const p = predictSeconds(t.model, train);
+      report({ section, name: 'wasm: predict 1460 imgs 48x48 (batch 32, one thread)', value: p, unit: 's', ...vs(p, torch?.predictSeconds) });
+    }
+    t.model.dispose();
   }
 
-  // The cpu backend takes about a minute per batch: time one batch and extrapolate.
-  await initBackend('cpu');
-  {
-    const model = buildSeedCnn(size, 2, 42);
-    const batch = options.quick ? 8 : 32;
+  // More workers than cores here: project from one-thread timings of the shard each worker would compute.
+  const full = stepParts(48, 32);
+  for (const workers of [4, 8]) {
+    const part = stepParts(48, shardBounds(32, workers)[1]);
+    const perEpoch = (batches * (part.shardMs + full.serialMs)) / 1000;
+    report({ section, name: `wasm, ${workers} workers on ${workers} cores: s/epoch (${label})`, value: perEpoch, unit: 's', ...vs(perEpoch, base), note: `simulated: ${batches} x (shard of ${shardBounds(32, workers)[1]} ${part.shardMs.toFixed(0)} ms + serial ${full.serialMs.toFixed(1)} ms) CPU, one-thread timings` });
+  }
+
+  for (const [size, n] of options.quick ? [[96, 96]] : [[96, 192], [224, 64]]) {
+    const sub = syntheticXrays(n, size, 3);
+    const scale = 1460 / n;
+    const t = await timeOurs(sub, 2, 2);
+    t.model.dispose();
+    const torchSub = py ? runTorch(py, sub, syntheticXrays(32, size, 4), 2, 2) : undefined;
+    const torchEpoch = torchSub ? steady(torchSub.epochSeconds) * scale : undefined;
+    if (torchEpoch !== undefined) report({ section, name: `PyTorch 2 threads: s/epoch (1460 imgs ${size}x${size})`, value: torchEpoch, unit: 's', note: `extrapolated from epoch 2 over ${n} imgs` });
+    report({ section, name: `wasm, 2 workers: s/epoch (1460 imgs ${size}x${size})`, value: t.wall * scale, unit: 's', ...vs(t.wall * scale, torchEpoch), note: `extrapolated from epoch 2 over ${n} imgs` });
+  }
+
+  if (!options.quick) {
+    // The cpu backend takes about a minute per batch: time one batch and extrapolate.
+    await initBackend('cpu');
+    const model = buildSeedCnn(48, 2, 42);
     const ac = new AbortController();
     let seconds = 0;
-    await trainModel(model, { train, val: empty(size), numClasses: 2 }, benchConfig({ epochs: 1, batchSize: batch }), {
+    await trainModel(model, { train, val: emptySet(48), numClasses: 2 }, resolveConfig({ epochs: 1, classWeighting: 'none', workers: 1 }), {
       onBatch: (p) => {
         seconds = p.elapsed;
         ac.abort();
       },
     }, ac.signal);
-    const perEpoch = (seconds * (32 / batch)) * batches;
-    report({ section, name: 'cpu: s/epoch (1460 imgs 48x48, batch 32)', value: perEpoch, unit: 's', ...vsTorch(perEpoch, torchEpoch, 'PyTorch 2 threads'), note: `extrapolated from one batch of ${batch} (${seconds.toFixed(1)} s) x ${batches} batches` });
     model.dispose();
+    report({ section, name: `cpu backend: s/epoch (${label})`, value: seconds * batches, unit: 's', ...vs(seconds * batches, base), note: `extrapolated from one batch (${seconds.toFixed(1)} s) x ${batches} batches` });
+    await initBackend('auto');
   }
-  await initBackend('auto');
+
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'memory.ts'), options.quick ? '10000' : '100000'], { encoding: 'utf8', cwd: path.join(__dirname, '..') });
+  if (child.status !== 0) throw new Error(`bench/memory.ts failed: ${child.stderr}`);
+  const mem = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { images: number; batches: number; maxRssMB: number; workers: number; seconds: number };
+  report({ section, name: `peak RSS training on ${mem.images.toLocaleString('en-US')} imgs 96x96 from disk`, value: mem.maxRssMB, unit: 'MB', baseline: 1536, baselineName: 'target 1.5 GB', ratio: mem.maxRssMB / 1536, note: `child process: FileImageSet over one ${((mem.images * 9216) / 1e9).toFixed(2)} GB file, first ${mem.batches} batches of epoch 1, ${mem.workers} workers, maxRSS` });
 }

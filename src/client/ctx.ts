@@ -1,5 +1,5 @@
 // What every part of the extension host shares: the training-process client, its events,
-// the output channel and the active-model choice. Implemented in client/ (issue: extension);
+// the output channel and the active-model choice. Implemented by ExtensionCtx (extensionCtx.ts);
 // the views only depend on this interface.
 import type * as vscode from 'vscode';
 import type { NotificationType, RequestType } from 'vscode-languageclient';

@@ -88,6 +88,11 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
     return this.supervisor.running;
   }
 
+  /** The process died and has not been started again; its crash has been reported. */
+  get processCrashed(): boolean {
+    return this.supervisor.crashed !== undefined;
+  }
+
   async sendRequest<P, R>(type: RequestType<P, R, void>, params: P): Promise<R> {
     const training = await this.supervisor.get();
     return training.client.sendRequest(type, params);

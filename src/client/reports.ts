@@ -37,6 +37,8 @@ async function pickRun(ctx: ExtensionCtx): Promise<string | undefined> {
     return undefined;
   }
   const active = await ctx.activeRunFolder().catch(() => undefined);
+  // The active model's run first: it is the one a user most often means.
+  runs.sort((a, b) => Number(b.folder === active) - Number(a.folder === active));
   const items = runs.map((r) => ({
     label: `${r.folder === active ? '$(pass-filled) ' : ''}${r.id}`,
     description: `test accuracy ${percent(r.testAccuracy)} · ${r.classes.join(', ')}`,

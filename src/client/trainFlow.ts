@@ -78,6 +78,8 @@ export class Trainer implements vscode.Disposable {
   private async showStartError(error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     this.ctx.output.error(`Training did not start: ${message}`);
+    // A crash while the dataset was read has been reported already, with what happens next.
+    if (this.ctx.processCrashed) return;
     const code = error instanceof ResponseError ? error.code : undefined;
     if (code === TrainingErrorCodes.cancelled) {
       void vscode.window.showInformationMessage('Fracture CNN: training cancelled while reading the dataset.');

@@ -22,8 +22,8 @@ class QuietErrorHandler implements ErrorHandler {
     this.output.warn(`Connection to the training process: ${error.message}`);
     return { action: ErrorAction.Continue, handled: true };
   }
-  closed(): { action: CloseAction; handled: boolean } {
-    return { action: CloseAction.DoNotRestart, handled: true };
+  closed(): { action: CloseAction; handled: boolean; message: string } {
+    return { action: CloseAction.DoNotRestart, handled: true, message: 'Connection to the training process closed; a new one starts on the next command.' };
   }
 }
 

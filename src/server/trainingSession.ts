@@ -78,7 +78,8 @@ export class TrainingSession {
     this.active = active;
     let config: TrainConfig;
     try {
-      config = resolveConfig(params?.config ?? {});
+      if (!params || typeof params !== 'object') throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Train: no parameters given');
+      config = resolveConfig(params.config ?? {});
       await requireFolder(params.datasetFolder, 'Dataset folder');
       if (typeof params.runsFolder !== 'string' || params.runsFolder.trim() === '') {
         throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Runs folder: no folder given');
@@ -145,9 +146,8 @@ export class TrainingSession {
             active.progress?.report(Math.round((100 * metrics.epoch) / epochs), epochMessage(metrics.epoch, epochs, metrics.valAcc));
             this.notify(active, () => this.connection.sendNotification(EpochEndNotification, { runId: this.runId(active), metrics }));
           },
-          onLog: (message) => {
-            this.notify(active, () => this.connection.sendNotification(LogNotification, { runId: active.record?.id, level: 'info', message }));
-          },
+          // Log lines go out at once: they also explain a run that never got an id (the backend chosen, say).
+          onLog: (message) => void this.connection.sendNotification(LogNotification, { runId: active.record?.id, level: 'info', message }),
         },
       });
     };

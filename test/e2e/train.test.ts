@@ -15,7 +15,7 @@ test('Train from the palette shows progress, live curves, then the report and co
         // Enough epochs that the dashboard can be seen mid-run; patience so no early stop cuts it short.
         await createSampleWorkspace(folder, {
           noDatasetSetting: true,
-          settings: { 'fractureCnn.epochs': 8, 'fractureCnn.patience': 8, 'fractureCnn.workers': 1 },
+          settings: { 'fractureCnn.epochs': 10, 'fractureCnn.patience': 10, 'fractureCnn.workers': 1 },
         });
       },
     },
@@ -50,7 +50,8 @@ test('Train from the palette shows progress, live curves, then the report and co
       assert.equal(matrix.flat().reduce((a, b) => a + b, 0), support, 'the confusion matrix counts every test image once');
       const meta = (await done.locator('.status .meta').textContent()) ?? '';
       assert.match(meta, /backend wasm/, 'trained on the packaged WebAssembly backend');
-      assert.match(meta, /8 of 8 epochs/);
+      assert.match(meta, /10 of 10 epochs/);
+      await done.locator('table.heatmap').scrollIntoViewIfNeeded();
       await session.screenshot('-report');
 
       await workbench.openViewContainer('Fracture CNN');

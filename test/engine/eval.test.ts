@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend } from '../../src/engine/backend/select';
+import type { ImageSet } from '../../src/engine/data/imageSet';
+import { evaluateModel } from '../../src/engine/eval/evaluate';
+import { imagesToTensor } from '../../src/engine/model/input';
+import { buildSeedCnn } from '../../src/engine/model/seedCnn';
+import { squareImages } from './gradcam-fixtures';
 import { computeEvalReport, positiveClassIndex, rocCurve } from '../../src/engine/eval/metrics';
 import { classificationReportText, confusionMatrixText, pyFixed } from '../../src/engine/eval/reportText';
 
@@ -123,5 +131,39 @@ describe('evaluation report', () => {
     );
     assert.equal(report.roc!.positiveClass, 0);
     assert.match(confusionMatrixText(report), /fractured\s+1\s+2\n/);
+  });
+});
+
+describe('evaluating a model on an image set', () => {
+  it('agrees with model.predict and with tfjs-layers categorical cross-entropy', async () => {
+    await initBackend('wasm');
+    const size = 24;
+    const n = 10;
+    const model = buildSeedCnn(size, 2, 3);
+    const { pixels, labels } = squareImages(n, size, 8);
+    const set: ImageSet = {
+      size: n,
+      imageSize: size,
+      labels: Int32Array.from(labels),
+      paths: labels.map((_, i) => `img${i}.png`),
+      read: (idx, out) => {
+        const px = size * size;
+        const buf = out ?? new Uint8Array(idx.length * px);
+        for (let i = 0; i < idx.length; i++) buf.set(pixels.subarray(idx[i] * px, (idx[i] + 1) * px), i * px);
+        return buf;
+      },
+    };
+    const report = await evaluateModel(model, set, ['fractured', 'normal'], 4);
+    const x = imagesToTensor(pixels, n, size);
+    const probs = model.predict(x) as tf.Tensor2D;
+    const predicted = Array.from(await tf.argMax(probs, -1).data());
+    const expectedAcc = predicted.filter((p, i) => p === labels[i]).length / n;
+    assert.equal(report.accuracy, expectedAcc);
+    const yTrue = tf.oneHot(tf.tensor1d(labels, 'int32'), 2);
+    const expectedLoss = (await tf.mean(tfl.metrics.categoricalCrossentropy(yTrue, probs)).data())[0];
+    assert.ok(Math.abs(report.loss - expectedLoss) < 1e-5, `${report.loss} vs ${expectedLoss}`);
+    assert.equal(report.confusion.flat().reduce((a, b) => a + b, 0), n);
+    tf.dispose([x, probs, yTrue]);
+    model.dispose();
   });
 });

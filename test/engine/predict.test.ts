@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { Predictor } from '../../src/engine/predict/predictor';
 import { runTraining } from '../../src/engine/runs/pipeline';
@@ -103,6 +104,16 @@ describe('prediction', () => {
     assert.ok(o.ok && q.ok);
     assert.deepEqual(o.prediction.probabilities, q.prediction.probabilities);
     p.dispose();
+  });
+
+  it('leaves no tensors behind per prediction, with or without Grad-CAM', async () => {
+    await predictor.predict([images.positive[2]], { gradcam: true, outDir: join(dir, 'cams3') });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      await predictor.predict([images.positive[2], images.negative[2]], { gradcam: true, outDir: join(dir, 'cams3') });
+      await predictor.predict([images.positive[3]], { gradcam: false });
+    }
+    assert.equal(tf.memory().numTensors, before);
   });
 
   it('refuses folders that hold no model, saying why', async () => {

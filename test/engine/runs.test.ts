@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,12 +47,23 @@ describe('run folders', () => {
   it('writes a completed run folder with the model, reports and run.json, which loads back', async () => {
     const started: string[] = [];
     const epochs: number[] = [];
+    let whileRunning: RunRecord | undefined;
     const outcome = await runTraining(
-      opts({ callbacks: { onStart: (id) => started.push(id), onEpoch: (m) => epochs.push(m.epoch) } }),
+      opts({
+        callbacks: {
+          onStart: (id, folder) => {
+            started.push(id);
+            whileRunning = JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8'));
+          },
+          onEpoch: (m) => epochs.push(m.epoch),
+        },
+      }),
     );
     assert.equal(outcome.tag, 'completed', outcome.tag === 'failed' ? outcome.message : '');
     const run = outcome.run;
     assert.deepEqual(started, [run.id]);
+    assert.equal(whileRunning?.state, 'running', 'run.json says running while training');
+    assert.equal(whileRunning?.pid, process.pid);
     assert.deepEqual(epochs, [1, 2]);
     const folder = join(dir, 'runs', run.id);
     assert.deepEqual((await readdir(folder)).sort(), [

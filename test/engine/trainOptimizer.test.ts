@@ -11,7 +11,7 @@ test('the flat Adam update follows tf.train.adam step for step', async () => {
   const ours = init.map((t, i) => tf.variable(t.clone(), true, `ours_${i}`));
   const theirs = init.map((t, i) => tf.variable(t.clone(), true, `theirs_${i}`));
   const adam = new FlatAdam(ours, new Float32Array(FlatAdam.total(ours)), 0.01);
-  const reference = tf.train.adam(0.01);
+  const reference: tf.Optimizer = tf.train.adam(0.01);
   for (let step = 0; step < 5; step++) {
     const grads = shapes.map((s, i) => tf.randomNormal(s, 0, 1, 'float32', 100 * step + i));
     const named: tf.NamedTensorMap = {};

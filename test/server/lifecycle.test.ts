@@ -60,6 +60,19 @@ describe('training process lifecycle over JSON-RPC', () => {
     assert.equal(state.running, undefined);
   });
 
+  test('malformed requests are answered with errors and the process stays up', async () => {
+    const send = (method: string, params: unknown) => server.connection.sendRequest(method, params);
+    const refused = (p: Promise<unknown>) => assert.rejects(p, (e: ResponseError<void>) => typeof e.code === 'number' && e.message.length > 0);
+    await refused(send(TrainRequest.method, null));
+    await refused(send(TrainRequest.method, { datasetFolder: 42, runsFolder: dir, config: {} }));
+    await refused(send(TrainRequest.method, { datasetFolder: dir, runsFolder: dir, config: { epochs: 'ten' } }));
+    await refused(send(PredictRequest.method, { runFolder: dir, images: 'x.png', gradcam: false, outDir: dir }));
+    await refused(send(GetRunRequest.method, {}));
+    await refused(send(ListRunsRequest.method, { runsFolder: 7 }));
+    assert.equal((await server.connection.sendRequest(TrainingStateRequest, undefined)).running, undefined);
+    assert.equal(server.proc.child.exitCode, null);
+  });
+
   test('lists no runs for a runs folder that does not exist yet', async () => {
     assert.deepEqual(await server.connection.sendRequest(ListRunsRequest, { runsFolder: join(dir, 'runs') }), []);
   });

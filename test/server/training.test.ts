@@ -136,6 +136,10 @@ describe('training over JSON-RPC with the real training process', () => {
   async function cancelAfterFirstEpoch(cancel: (runId: string) => Promise<unknown>): Promise<string> {
     const { runId, runFolder } = await server.connection.sendRequest(TrainRequest, { datasetFolder: dataset, runsFolder, config: long });
     await server.notifications.waitFor<RunNote<unknown>>(EpochEndNotification, (n) => n.runId === runId);
+    // A panel opened mid-run gets the live record, history so far included.
+    const live = await server.connection.sendRequest(GetRunRequest, { runFolder });
+    assert.equal(live.state, 'running');
+    assert.ok(live.history.length >= 1);
     await cancel(runId);
     const end = await endOf(runId);
     assert.equal(end.outcome.tag, 'cancelled');
@@ -171,6 +175,16 @@ describe('training over JSON-RPC with the real training process', () => {
     assert.equal((await server.connection.sendRequest(TrainingStateRequest, undefined)).running?.id, runId);
     await server.connection.sendRequest(CancelRequest, {});
     assert.equal((await endOf(runId)).outcome.tag, 'cancelled');
+  });
+
+  test('stopping the process (as on deactivate) mid-training ends the run cancelled, not running', async () => {
+    const own = await startServer({ XDG_CACHE_HOME: join(dir, 'cache') });
+    const { runId, runFolder } = await own.connection.sendRequest(TrainRequest, { datasetFolder: dataset, runsFolder, config: long });
+    await own.notifications.waitFor<RunNote<unknown>>(EpochEndNotification, (n) => n.runId === runId);
+    await own.stop();
+    assert.deepEqual(await own.exited, { code: 0, signal: null });
+    const onDisk = JSON.parse(readFileSync(join(runFolder, 'run.json'), 'utf8')) as RunRecord;
+    assert.equal(onDisk.state, 'cancelled');
   });
 
   test('a folder without class subfolders is refused with a dataset error naming the folder', async () => {

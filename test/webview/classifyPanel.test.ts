@@ -1,8 +1,8 @@
 // The classify panel's real page in headless Chromium, fed the state the host builds from a
 // predict answer with real Grad-CAM PNGs.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DidChangeClassifyStateNotification, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../src/protocol/webview';
@@ -27,7 +27,7 @@ async function show(p: WebviewHarness, state: ClassifyState): Promise<void> {
 async function close(p: WebviewHarness): Promise<void> {
   assert.deepEqual(p.pageErrors, []);
   assert.deepEqual(await p.cspViolations(), []);
-  await close(p);
+  await p.close();
 }
 
 /** Waits until every image in the page has finished loading and reports their natural widths by alt text. */

@@ -136,9 +136,10 @@ export class PixelCache {
 
   /**
    * Publishes this run's segment and index. Entries other processes saved meanwhile are kept,
-   * so two trainings on the same folder cannot undo each other's work.
+   * so two trainings on the same folder cannot undo each other's work. `present`: every file
+   * now in the folder, when known, so records of deleted files are dropped.
    */
-  save(): void {
+  save(present?: ReadonlySet<string>): void {
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
     if (this.writer) {
@@ -146,13 +147,13 @@ export class PixelCache {
       renameSync(this.writer.tmp, join(this.dir, this.writer.name));
       this.writer = undefined;
     }
-    if (Object.keys(this.added).length === 0 && Object.keys(this.stamped).length === 0) return;
+    const gone = present ? Object.keys(this.index.files).filter((rel) => !present.has(rel)) : [];
+    if (Object.keys(this.added).length === 0 && Object.keys(this.stamped).length === 0 && gone.length === 0) return;
     const latest = PixelCache.readIndex(this.dir, this.imageSize) ?? this.index;
-    const next: IndexFile = {
-      ...latest,
-      entries: { ...latest.entries, ...this.added },
-      files: { ...latest.files, ...this.stamped },
-    };
+    const files = { ...latest.files, ...this.stamped };
+    // Records of files no longer in the folder would only grow the index.
+    if (present) for (const rel of Object.keys(files)) if (!present.has(rel)) delete files[rel];
+    const next: IndexFile = { ...latest, entries: { ...latest.entries, ...this.added }, files };
     const tmp = join(this.dir, `index.json.${process.pid}.tmp`);
     writeFileSync(tmp, JSON.stringify(next));
     renameSync(tmp, join(this.dir, 'index.json'));

@@ -92,7 +92,7 @@ export async function ingest(files: ScannedFile[], cache: PixelCache, opts: Inge
     }
     let buf: Buffer;
     try {
-      buf = await readImageFile(f.path);
+      buf = readImageFile(f.path);
     } catch (err) {
       if (err instanceof DecodeError) return skip(i, err);
       throw err;
@@ -142,7 +142,7 @@ export async function ingest(files: ScannedFile[], cache: PixelCache, opts: Inge
     throw fatal.error;
   }
   // Keep what was decoded even when cancelled: the next run starts from there.
-  cache.save();
+  cache.save(new Set(files.map((f) => f.rel)));
   opts.signal?.throwIfAborted();
 
   const store: PixelStore = pixels ? { kind: 'memory', pixels } : { kind: 'file', segments, segmentOf, offsets };

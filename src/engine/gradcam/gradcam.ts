@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { imagesToTensor } from '../model/input';
 import { findLastConv } from '../model/seedCnn';
+import { placementUpTo, uniformPlacement, type HeatPlacement } from './placement';
 
 export interface GradCamResult {
   probabilities: number[];
@@ -14,17 +15,21 @@ export interface GradCamResult {
   heat: Float32Array;
   heatWidth: number;
   heatHeight: number;
+  /** Where the heat map's cells sit on the model input. */
+  placement: HeatPlacement;
 }
 
 /** A model split at its last conv layer: the body gives feature maps, the head turns them into probabilities. */
 export class GradCam {
   private readonly body: tfl.LayersModel;
   private readonly head: tfl.layers.Layer[];
+  private readonly placement: HeatPlacement | undefined;
 
   constructor(private readonly model: tfl.LayersModel) {
     const lastConv = findLastConv(model);
     this.body = tfl.model({ inputs: model.inputs, outputs: lastConv.output as tfl.SymbolicTensor });
     this.head = model.layers.slice(model.layers.indexOf(lastConv) + 1);
+    this.placement = placementUpTo(model, lastConv);
   }
 
   private applyHead(features: tf.Tensor): tf.Tensor {
@@ -59,7 +64,8 @@ export class GradCam {
       let max = 0;
       for (const v of heat) if (v > max) max = v;
       if (max > 0) for (let i = 0; i < heat.length; i++) heat[i] /= max;
-      return { probabilities, predictedIndex, explainedIndex, heat, heatWidth, heatHeight };
+      const placement = this.placement ?? uniformPlacement(heatWidth, imageSize);
+      return { probabilities, predictedIndex, explainedIndex, heat, heatWidth, heatHeight, placement };
     } finally {
       features.dispose();
     }
@@ -74,7 +80,8 @@ export class GradCam {
 export function heatPeak(r: GradCamResult, width: number, height: number): { x: number; y: number } {
   let best = 0;
   for (let i = 1; i < r.heat.length; i++) if (r.heat[i] > r.heat[best]) best = i;
+  const { scale, offset, inputSize } = r.placement;
   const cx = best % r.heatWidth;
   const cy = Math.floor(best / r.heatWidth);
-  return { x: ((cx + 0.5) / r.heatWidth) * width, y: ((cy + 0.5) / r.heatHeight) * height };
+  return { x: ((offset + scale * cx) / inputSize) * width, y: ((offset + scale * cy) / inputSize) * height };
 }

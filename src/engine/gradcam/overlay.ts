@@ -1,5 +1,6 @@
 // Heat map pictures at the original image's resolution: jet colours alone, and alpha-blended over the gray X-ray.
 import sharp from 'sharp';
+import type { HeatPlacement } from './placement';
 
 export interface GrayImage {
   width: number;
@@ -8,21 +9,27 @@ export interface GrayImage {
   data: Uint8Array;
 }
 
-/** Bilinear resize of a small float map to width x height (pixel centres aligned, as OpenCV's INTER_LINEAR). */
-export function upsample(heat: Float32Array, hw: number, hh: number, width: number, height: number): Float32Array {
+/**
+ * Bilinear resize of a small float map to width x height. Without a placement the cells spread evenly
+ * (pixel centres aligned, as OpenCV's INTER_LINEAR); with one, each cell sits on its receptive field's centre.
+ */
+export function upsample(heat: Float32Array, hw: number, hh: number, width: number, height: number, placement?: HeatPlacement): Float32Array {
   const out = new Float32Array(width * height);
+  // Fractional cell index of an output pixel centre: ((x + 0.5) * inputSize / width - offset) / scale.
+  const cellX = (x: number) => (placement ? (((x + 0.5) * placement.inputSize) / width - placement.offset) / placement.scale : ((x + 0.5) * hw) / width - 0.5);
+  const cellY = (y: number) => (placement ? (((y + 0.5) * placement.inputSize) / height - placement.offset) / placement.scale : ((y + 0.5) * hh) / height - 0.5);
   // Column lookups are the same for every row: compute them once.
   const x0s = new Int32Array(width);
   const x1s = new Int32Array(width);
   const wxs = new Float32Array(width);
   for (let x = 0; x < width; x++) {
-    const fx = Math.min(hw - 1, Math.max(0, ((x + 0.5) * hw) / width - 0.5));
+    const fx = Math.min(hw - 1, Math.max(0, cellX(x)));
     x0s[x] = Math.floor(fx);
     x1s[x] = Math.min(hw - 1, x0s[x] + 1);
     wxs[x] = fx - x0s[x];
   }
   for (let y = 0; y < height; y++) {
-    const fy = Math.min(hh - 1, Math.max(0, ((y + 0.5) * hh) / height - 0.5));
+    const fy = Math.min(hh - 1, Math.max(0, cellY(y)));
     const r0 = Math.floor(fy) * hw;
     const r1 = Math.min(hh - 1, Math.floor(fy) + 1) * hw;
     const wy = fy - Math.floor(fy);
@@ -63,9 +70,10 @@ export async function renderHeatPictures(
   heatWidth: number,
   heatHeight: number,
   alpha = 0.5,
+  placement?: HeatPlacement,
 ): Promise<HeatPictures> {
   const { width, height, data } = gray;
-  const big = upsample(heat, heatWidth, heatHeight, width, height);
+  const big = upsample(heat, heatWidth, heatHeight, width, height, placement);
   // Cold regions stay mostly X-ray so the anatomy remains readable under the colours.
   const weight = new Float32Array(256);
   for (let l = 0; l < 256; l++) weight[l] = alpha * (0.3 + 0.7 * (l / 255));

@@ -99,7 +99,7 @@ export class Predictor {
       probabilities = cam.probabilities;
       explainedIndex = cam.explainedIndex;
       if (options.outDir) {
-        const { overlayPng, heatmapPng } = await renderHeatPictures(full, cam.heat, cam.heatWidth, cam.heatHeight);
+        const { overlayPng, heatmapPng } = await renderHeatPictures(full, cam.heat, cam.heatWidth, cam.heatHeight, undefined, cam.placement);
         const names = pictureNames(path, explainedIndex);
         pictures = { overlayPath: join(resolve(options.outDir), names.overlay), heatmapPath: join(resolve(options.outDir), names.heatmap) };
         await Promise.all([writeFileAtomic(pictures.overlayPath, overlayPng), writeFileAtomic(pictures.heatmapPath, heatmapPng)]);

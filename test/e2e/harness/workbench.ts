@@ -73,6 +73,7 @@ export class Workbench {
 
   /** Expands folders down a path in the explorer ("sample-data/fractured/img.png") and answers the last row. */
   async revealInExplorer(relativePath: string): Promise<Locator> {
+    if (!(await this.page.locator('.explorer-folders-view').isVisible())) await this.openViewContainer('Explorer');
     const parts = relativePath.split('/');
     for (const [i, part] of parts.entries()) {
       const row = this.explorerRow(part);

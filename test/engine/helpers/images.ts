@@ -1,7 +1,7 @@
 // Test images made at test time with real sharp (and a hand-written BMP encoder, since sharp
 // writes no BMP). Every image has a bright left half and a dark right half, plus a `seed`
 // pixel pattern so that images meant to be different never share bytes.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
@@ -9,8 +9,16 @@ import sharp from 'sharp';
 export const W = 64;
 export const H = 40;
 
+const made: string[] = [];
+process.on('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed when the test process exits. */
 export function tempDir(prefix = 'fcnn-data-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Bright left half, dark right half; a few seed-dependent pixels in the corner keep files distinct. */
