@@ -1,7 +1,8 @@
 // `npm test`: builds the bundles, then runs every test/**/*.test.ts with node's test runner.
 // Pass folder names to run a subset: `npm test -- engine server`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -23,14 +24,35 @@ function findTests(dir) {
 
 const only = process.argv.slice(2);
 run(process.execPath, ['esbuild.mjs']);
-// End-to-end tests (real code-server and Chromium) go last: they are the slowest and the
-// others explain their failures better. They serialise themselves, so concurrency is unchanged.
+// End-to-end tests (real code-server and Chromium) run after the others, one file at a time:
+// each holds a whole VS Code and a browser. The other files run exactly as before. A TAP copy
+// of each phase gives the one summary for both at the end.
 const isE2E = (f) => f.startsWith(join('test', 'e2e') + '/');
-const files = findTests(join(root, 'test'))
-  .filter((f) => only.length === 0 || only.some((o) => f.startsWith(join('test', o))))
-  .sort((a, b) => Number(isE2E(a)) - Number(isE2E(b)));
+const files = findTests(join(root, 'test')).filter(
+  (f) => only.length === 0 || only.some((o) => f.startsWith(join('test', o))),
+);
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files]);
+const phases = [
+  { files: files.filter((f) => !isE2E(f)), flags: [] },
+  { files: files.filter(isE2E), flags: ['--test-concurrency=1'] },
+].filter((p) => p.files.length > 0);
+const tapDir = mkdtempSync(join(tmpdir(), 'fracture-test-'));
+let status = 0;
+const totals = { tests: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+for (const [i, phase] of phases.entries()) {
+  const tap = join(tapDir, `${i}.tap`);
+  const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...phase.flags, ...reporters, ...phase.files], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) status = r.status ?? 1;
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  for (const key of Object.keys(totals)) totals[key] += Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+}
+rmSync(tapDir, { recursive: true, force: true });
+if (phases.length > 1) {
+  console.log('\nAll test files (end-to-end included):');
+  for (const [key, n] of Object.entries(totals)) console.log(`ℹ ${key} ${n}`);
+}
+process.exit(status);

@@ -62,11 +62,15 @@ export class DatasetChooser {
     if (preferred) return preferred;
     if (known.length === 1) return known[0];
     if (known.length > 1) {
-      const picked = await vscode.window.showQuickPick(
-        known.map((t) => ({ label: t.config.workspaceFolder?.name ?? basename(t.folder), description: t.folder, target: t })),
-        { title: 'Fracture CNN: Train on which dataset?' },
-      );
-      return picked?.target;
+      const items: (vscode.QuickPickItem & { target?: DatasetTarget })[] = known.map((t) => ({
+        label: t.config.workspaceFolder?.name ?? basename(t.folder),
+        description: t.folder,
+        target: t,
+      }));
+      items.push({ label: '$(search) Another Folder…' });
+      const picked = await vscode.window.showQuickPick(items, { title: 'Fracture CNN: Train on which dataset?' });
+      if (!picked) return undefined;
+      return picked.target ?? this.pick();
     }
     return this.pick();
   }

@@ -54,7 +54,7 @@ export function validateConfig(c: TrainConfig): void {
   const fail = (msg: string): never => {
     throw new RangeError(`Invalid training setting: ${msg}`);
   };
-  if (!Number.isInteger(c.imageSize) || c.imageSize < 16 || c.imageSize > 512) fail(`imageSize must be an integer from 16 to 512, got ${c.imageSize}`);
+  if (!Number.isInteger(c.imageSize) || c.imageSize < 22 || c.imageSize > 512) fail(`imageSize must be an integer from 22 (the smallest input the three conv-pool stages can reduce) to 512, got ${c.imageSize}`);
   if (!Number.isInteger(c.epochs) || c.epochs < 1) fail(`epochs must be a positive integer, got ${c.epochs}`);
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) fail(`batchSize must be a positive integer, got ${c.batchSize}`);
   if (!(c.learningRate > 0 && c.learningRate < 1)) fail(`learningRate must be in (0, 1), got ${c.learningRate}`);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { basename } from 'node:path';
 import { test } from 'node:test';
 import { addBadFiles, createSampleWorkspace } from '../../scripts/e2e/workspace';
-import { dashboardFrame, reportRows, skippedFiles, waitForDashboard } from './harness/panels';
+import { dashboardFrame, reportRows, scrollIntoView, skippedFiles, waitForDashboard } from './harness/panels';
 import { withSession } from './harness/session';
 
 test('A dataset with corrupt and non-image files trains to completion and the dashboard lists the skipped files', async () => {
@@ -34,7 +34,7 @@ test('A dataset with corrupt and non-image files trains to completion and the da
       assert.equal(byName.get('not-really.png'), 'not-an-image');
       assert.equal(byName.get(bad.find((n) => n.startsWith('truncated-scan'))!), 'truncated');
       assert.equal(skipped.length, bad.length, 'only the bad files are skipped');
-      await done.locator('details.skipped').scrollIntoViewIfNeeded();
+      await scrollIntoView(done, 'details.skipped');
       await session.screenshot();
     },
   );

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createSampleWorkspace } from '../../scripts/e2e/workspace';
-import { confusionCounts, dashboardFrame, inkedShare, plottedEpochs, reportRows, waitForDashboard } from './harness/panels';
+import { confusionCounts, dashboardFrame, inkedShare, plottedEpochs, reportRows, scrollIntoView, waitForDashboard } from './harness/panels';
 import { withSession } from './harness/session';
 
 test('Train from the palette shows progress, live curves, then the report and confusion matrix, and lists the run', async () => {
@@ -51,7 +51,7 @@ test('Train from the palette shows progress, live curves, then the report and co
       const meta = (await done.locator('.status .meta').textContent()) ?? '';
       assert.match(meta, /backend wasm/, 'trained on the packaged WebAssembly backend');
       assert.match(meta, /10 of 10 epochs/);
-      await done.locator('table.heatmap').scrollIntoViewIfNeeded();
+      await scrollIntoView(done, 'table.heatmap');
       await session.screenshot('-report');
 
       await workbench.openViewContainer('Fracture CNN');

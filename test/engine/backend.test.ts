@@ -187,3 +187,27 @@ test('sums over leading axes (bias gradients) and over other axes on wasm equal 
     assert.ok(relError(wasm, cpu) < 1e-6, `axes ${axes}`);
   }
 });
+
+test('matrix products with transposed operands on wasm equal the cpu backend', async () => {
+  for (const [ta, tb] of [[true, false], [false, true], [true, true], [false, false]]) {
+    const { cpu, wasm } = await onBoth(() => {
+      const t = tf.tidy(() => {
+        const a = tf.tensor2d(seededArray(5 * 7, 1), ta ? [7, 5] : [5, 7]);
+        const b = tf.tensor2d(seededArray(7 * 3, 2), tb ? [3, 7] : [7, 3]);
+        return tf.matMul(a, b, ta, tb);
+      });
+      assert.deepEqual(t.shape, [5, 3]);
+      const d = t.dataSync() as Float32Array;
+      t.dispose();
+      return d;
+    });
+    assert.ok(relError(wasm, cpu) < 1e-6, `transposeA ${ta}, transposeB ${tb}`);
+  }
+  const { cpu, wasm } = await onBoth(() => {
+    const t = tf.tidy(() => tf.matMul(tf.tensor3d(seededArray(2 * 4 * 3, 3), [2, 4, 3]), tf.tensor3d(seededArray(2 * 5 * 3, 4), [2, 5, 3]), false, true));
+    const d = t.dataSync() as Float32Array;
+    t.dispose();
+    return d;
+  });
+  assert.ok(relError(wasm, cpu) < 1e-6, 'batched products keep the original kernel');
+});

@@ -198,6 +198,22 @@ describe('loadDataset: cache and storage', () => {
     assert.deepEqual(second.train.read(all(second.train)), first.train.read(all(first.train)));
   });
 
+  it('starts the cache afresh when its index is damaged', async () => {
+    const root = tempDir();
+    await writePngs(root, 'a', 3, 6400);
+    await writePngs(root, 'b', 3, 6500);
+    const cache = tempDir();
+    const first = await loadDataset(root, base(cache));
+    const { readdirSync } = await import('node:fs');
+    const find = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? find(join(dir, e.name)) : e.name === 'index.json' ? [join(dir, e.name)] : []));
+    writeFileSync(find(cache)[0], '{"format": "fracture-cnn-pix');
+    const second = await loadDataset(root, base(cache));
+    assert.equal(second.report.cachedImages, 0);
+    assert.deepEqual(second.train.read(all(second.train)), first.train.read(all(first.train)));
+    assert.equal((await loadDataset(root, base(cache))).report.cachedImages, 6, 'and works again after');
+  });
+
   it('serves batches from disk for big sets with the same bytes as in memory', async () => {
     const root = tempDir();
     await writePngs(root, 'fractured', 6, 7000);

@@ -12,7 +12,7 @@ import { flatWeights, squares, tinyCnn } from './trainHelpers';
 const SIZE = 10;
 
 function config(over: Partial<TrainConfig> = {}): TrainConfig {
-  return resolveConfig({ imageSize: 16, epochs: 3, batchSize: 8, learningRate: 0.01, patience: 4, seed: 7, workers: 1, classWeighting: 'none', ...over });
+  return resolveConfig({ imageSize: 24, epochs: 3, batchSize: 8, learningRate: 0.01, patience: 4, seed: 7, workers: 1, classWeighting: 'none', ...over });
 }
 
 const balanced = (i: number) => i % 2;
@@ -217,4 +217,14 @@ test('training is deterministic for a seed', async () => {
   const c = await run(4);
   assert.deepEqual(a, b);
   assert.notDeepEqual(a.losses, c.losses, 'another seed shuffles, drops out and augments differently');
+});
+
+test('training leaves no tensors behind', async () => {
+  const train = squares(20, SIZE, 81, balanced);
+  const val = squares(6, SIZE, 82, balanced);
+  const model = tinyCnn(SIZE, 2, 3);
+  const before = tf.memory().numTensors;
+  await trainModel(model, { train, val, numClasses: 2 }, config({ epochs: 3, batchSize: 4, patience: 1 }));
+  assert.equal(tf.memory().numTensors, before);
+  model.dispose();
 });

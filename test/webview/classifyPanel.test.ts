@@ -1,18 +1,18 @@
-// The classify panel's real page in headless Chromium, fed the state the host builds from a
-// predict answer with real Grad-CAM PNGs.
+// The classify panel's real page in headless Chromium, fed the state the host builds from a real
+// run's predictions with the engine's own Grad-CAM PNGs.
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DidChangeClassifyStateNotification, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../src/protocol/webview';
-import type { ClassifyState } from '../../src/protocol/webview';
+import type { ClassifyState, ClassifyViewState } from '../../src/protocol/webview';
 import { noModelState, pendingState, resultState } from '../../src/views/classify/classifyState';
+import { makeFixture, pct, prediction, result } from './classifyFixtures';
+import type { Fixture } from './classifyFixtures';
 import { launchBrowser, openWebview, ORIGIN } from './harness';
 import type { WebviewHarness } from './harness';
 import type { ThemeKind } from './vscodeThemes';
-import { makeFixture, result } from './classifyFixtures';
-import type { Fixture } from './classifyFixtures';
 
 const RUN = { id: 'run-1', folder: '/runs/run-1', label: 'Run 2026-11-24 21:00 · wasm · CNN 48×48 gray · test accuracy 91.2%' };
 
@@ -30,7 +30,7 @@ async function close(p: WebviewHarness): Promise<void> {
   await p.close();
 }
 
-/** Waits until every image in the page has finished loading and reports their natural widths by alt text. */
+/** Waits until every image in the page has finished loading; natural widths of the visible ones by alt text. */
 async function loadedImages(p: WebviewHarness): Promise<Record<string, number>> {
   await p.page.waitForFunction(() => [...document.images].every((i) => i.complete));
   return p.page.evaluate(() => Object.fromEntries([...document.images].filter((i) => !i.hidden).map((i) => [i.alt, i.naturalWidth])));
@@ -40,10 +40,11 @@ describe('classify panel webview', () => {
   let browser: Browser;
   let fx: Fixture;
   let files: Record<string, Buffer>;
-  const open = (theme: ThemeKind = 'dark', width = 1100, height = 800): Promise<WebviewHarness> => openWebview(browser, 'classify', { theme, width, height, files });
+  const open = (theme: ThemeKind = 'dark', width = 1100, height = 800, savedState?: ClassifyViewState): Promise<WebviewHarness> =>
+    openWebview(browser, 'classify', { theme, width, height, files, savedState });
   before(async () => {
     [browser, fx] = await Promise.all([launchBrowser(), makeFixture()]);
-    // Serve every picture of the fixture folder the way the panel's localResourceRoots allow.
+    // Serve the pictures the way the panel's localResourceRoots allow them.
     files = {};
     for (const o of fx.outcomes) {
       if (!o.ok) continue;
@@ -63,24 +64,24 @@ describe('classify panel webview', () => {
 
   it('shows one image with its Grad-CAM overlay, every class probability, the prediction, the model and the time', async () => {
     const p = await open();
+    const pred = prediction(fx, 0);
     await show(p, resultState(result(fx, false, 1), webviewUri, RUN));
     await p.page.waitForSelector('.predicted-class');
     const images = await loadedImages(p);
     assert.equal(images['X-ray wrist fracture.png'], 512, 'the original X-ray is drawn');
     assert.equal(images['Grad-CAM overlay of wrist fracture.png'], 512, 'the engine-made overlay PNG is drawn over it');
-    const layerSrc = await p.page.getAttribute('img.layer', 'src');
-    assert.equal(layerSrc, webviewUri((fx.outcomes[0] as { prediction: { overlayPath: string } }).prediction.overlayPath));
+    assert.equal(await p.page.getAttribute('img.layer', 'src'), webviewUri(pred.overlayPath as string));
 
-    assert.equal(await p.page.textContent('.predicted-class'), 'fractured');
-    const probs = await p.page.$$eval('.prob', (rows) => rows.map((r) => [r.querySelector('.name')?.textContent, r.querySelector('.value')?.textContent, r.querySelector('[role=meter]')?.getAttribute('aria-valuenow')]));
-    assert.deepEqual(probs, [
-      ['fractured', '87.0%', '87'],
-      ['normal', '13.0%', '13'],
-    ]);
-    const widths = await p.page.$$eval('.prob .fill', (fills) => fills.map((f) => (f as HTMLElement).getBoundingClientRect().width / (f.parentElement as HTMLElement).getBoundingClientRect().width));
-    assert.ok(Math.abs(widths[0] - 0.87) < 0.02 && Math.abs(widths[1] - 0.13) < 0.02, `bars are drawn to scale: ${widths}`);
+    assert.equal(await p.page.textContent('.predicted-class'), pred.classes[pred.predictedIndex]);
+    const probs = await p.page.$$eval('.prob', (rows) => rows.map((r) => [r.querySelector('.name')?.textContent, r.querySelector('.value')?.textContent]));
+    assert.deepEqual(
+      probs,
+      pred.classes.map((c, i) => [c, pct(pred.probabilities[i])]),
+    );
+    const widths = await p.page.$$eval('.prob .fill', (fills) => fills.map((f) => f.getBoundingClientRect().width / (f.parentElement as HTMLElement).getBoundingClientRect().width));
+    widths.forEach((w, i) => assert.ok(Math.abs(w - pred.probabilities[i]) < 0.02, `bar ${i} is drawn to scale: ${w}`));
     assert.match((await p.page.textContent('.run-line')) ?? '', /test accuracy 91\.2%/);
-    assert.equal(await p.page.textContent('[data-field=time]'), '42 ms');
+    assert.equal(await p.page.textContent('[data-field=time]'), `${Math.round(pred.milliseconds)} ms`);
     assert.equal(await p.page.textContent('[data-field=image]'), '512 × 512 px');
     assert.ok(await p.page.isVisible('.legend-bar'), 'the colour legend is shown');
     await p.screenshot('classify-single-dark.png');
@@ -91,7 +92,6 @@ describe('classify panel webview', () => {
     const p = await open('light');
     await show(p, resultState(result(fx, false, 1), webviewUri, RUN));
     await p.page.waitForSelector('img.layer');
-    const heatmapUri = webviewUri((fx.outcomes[0] as { prediction: { heatmapPath: string } }).prediction.heatmapPath);
 
     await p.page.focus('input[type=range]');
     await p.page.keyboard.press('ArrowLeft');
@@ -100,7 +100,7 @@ describe('classify panel webview', () => {
     assert.equal(await p.page.textContent('output'), '50%');
 
     await p.page.getByLabel('Heat map').check();
-    assert.equal(await p.page.getAttribute('img.layer', 'src'), heatmapUri);
+    assert.equal(await p.page.getAttribute('img.layer', 'src'), webviewUri(prediction(fx, 0).heatmapPath as string));
     assert.equal(await p.page.isVisible('img.base'), false, 'the heat map is shown alone');
     assert.equal(await p.page.isDisabled('input[type=range]'), true);
     assert.equal((await loadedImages(p))['Grad-CAM heat map of wrist fracture.png'], 512);
@@ -109,19 +109,28 @@ describe('classify panel webview', () => {
     await p.page.getByLabel('Original').check();
     assert.equal(await p.page.isVisible('img.layer'), false);
     assert.equal(await p.page.isVisible('img.base'), true);
+    const saved = (await p.page.evaluate(() => (window as unknown as { __state: ClassifyViewState }).__state)) as ClassifyViewState;
+    assert.deepEqual(saved, { paths: [prediction(fx, 0).path], mode: 'original', opacity: 0.5, selected: 0 }, 'kept for the serializer');
+    await close(p);
+  });
+
+  it('comes back after a reload in the view the user left it in', async () => {
+    const p = await open('dark', 1100, 800, { paths: [prediction(fx, 0).path], mode: 'heatmap', opacity: 0.3, selected: 0 });
+    await show(p, resultState(result(fx, false, 1), webviewUri, RUN));
+    await p.page.waitForSelector('img.layer');
+    assert.equal(await p.page.isChecked('input[value=heatmap]'), true);
+    assert.equal(await p.page.inputValue('input[type=range]'), '30');
     await close(p);
   });
 
   it('lists several images in a table with overlay thumbnails and shows the clicked or arrowed-to row large', async () => {
     const p = await open('dark', 1300);
+    const [a, b] = [prediction(fx, 0), prediction(fx, 1)];
     await show(p, resultState(result(fx, true), webviewUri, RUN));
     await p.page.waitForSelector('table.results tbody tr');
     const rows = await p.page.$$eval('table.results tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
-    assert.deepEqual(rows, [
-      ['wrist fracture.png', 'fractured', '87.0%', '42 ms'],
-      ['ankle.jpg', 'normal', '79.0%', '43 ms'],
-      ['notes.png', 'not-an-image: Input buffer contains unsupported image format'],
-    ]);
+    const row = (x: typeof a): string[] => [x.path.split('/').pop() as string, x.classes[x.predictedIndex], pct(x.probabilities[x.predictedIndex]), `${Math.round(x.milliseconds)} ms`];
+    assert.deepEqual(rows, [row(a), row(b), ['notes.png', 'not-an-image: not a PNG, JPEG, BMP, TIFF, WebP or GIF file']]);
     const images = await loadedImages(p);
     assert.equal(images['Overlay of wrist fracture.png'], 512, 'thumbnail of the first overlay');
     assert.equal(images['Overlay of ankle.jpg'], 384, 'thumbnail of the second overlay');
@@ -129,7 +138,7 @@ describe('classify panel webview', () => {
 
     await p.page.click('table.results tbody tr:nth-child(2)');
     assert.equal(await p.page.textContent('.detail-card h2'), 'ankle.jpg');
-    assert.equal(await p.page.textContent('.predicted-class'), 'normal');
+    assert.equal(await p.page.textContent('.predicted-class'), b.classes[b.predictedIndex]);
     await p.screenshot('classify-table-dark.png');
 
     await p.page.keyboard.press('ArrowDown');
@@ -143,6 +152,17 @@ describe('classify panel webview', () => {
     await close(p);
   });
 
+  it('shows an image a browser cannot draw (TIFF) through its overlay', async () => {
+    const p = await open();
+    await show(p, resultState({ outcomes: [fx.outcomes[2]], modelLoadMs: 0 }, webviewUri, RUN));
+    await p.page.waitForSelector('.stage-note:not([hidden])');
+    assert.equal(await p.page.isVisible('img.base'), false);
+    assert.equal(await p.page.$eval('img.layer', (i) => (i as HTMLElement).style.opacity), '1');
+    assert.equal((await loadedImages(p))['Grad-CAM overlay of scan.tiff'], 256);
+    assert.deepEqual(p.pageErrors, []);
+    await p.close();
+  });
+
   it('says there is no model yet and offers a button that asks the host to train one', async () => {
     const p = await open();
     await show(p, noModelState([fx.unreadable], webviewUri));
@@ -151,8 +171,7 @@ describe('classify panel webview', () => {
     await p.screenshot('classify-no-model-dark.png');
     await p.page.focus('.train-button');
     await p.page.keyboard.press('Enter');
-    await p.page.click('.train-button');
-    assert.ok((await p.posted()).some((m) => TrainModelCommand.is(m)));
+    assert.ok((await p.posted()).some((m) => TrainModelCommand.is(m)), 'the button works from the keyboard');
     await close(p);
   });
 
@@ -165,13 +184,13 @@ describe('classify panel webview', () => {
     assert.equal(await p.page.textContent('.detail-card h2'), evil);
     assert.equal(await p.page.$$eval('img[src=x]', (n) => n.length), 0);
     const state = resultState(result(fx, false, 1), webviewUri, { ...RUN, label: '<b>bold</b>' });
-    const pred = (state.items[0].prediction as NonNullable<ClassifyState['items'][0]['prediction']>);
-    pred.classes = ['<i>broken</i>', 'normal'];
+    const pred = state.items[0].prediction as NonNullable<ClassifyState['items'][0]['prediction']>;
+    pred.classes = pred.classes.map((c, i) => (i === pred.predictedIndex ? '<i>broken</i>' : c));
     await show(p, state);
     await p.page.waitForSelector('.predicted-class');
     assert.equal(await p.page.textContent('.predicted-class'), '<i>broken</i>');
     assert.equal(await p.page.$$eval('i, b', (n) => n.length), 0);
     assert.notEqual(await p.page.title(), 'pwned');
-    await close(p);
+    await p.close();
   });
 });

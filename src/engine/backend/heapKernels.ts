@@ -163,14 +163,52 @@ function makeSum(original: tf.KernelFunc): tf.KernelFunc {
   }) as unknown as tf.KernelFunc;
 }
 
+/**
+ * wasm's BatchMatMul runs on XNNPACK only without transpose flags (and batch 1); with a flag it falls to a naive
+ * loop about 10x slower. Dense layers' gradients use the flags: transpose the operand explicitly instead.
+ */
+function makeBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
+  return ((args: KernelArgs) => {
+    const a = args.inputs.a as TensorInfo;
+    const b = args.inputs.b as TensorInfo;
+    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const batch = (t: TensorInfo) => tf.util.sizeFromShape(t.shape.slice(0, -2));
+    if (!(transposeA || transposeB) || batch(a) !== 1 || batch(b) !== 1 || a.dtype !== 'float32' || b.dtype !== 'float32') {
+      return original(args as unknown as Parameters<tf.KernelFunc>[0]);
+    }
+    const engine = tf.engine();
+    const A = engine.makeTensorFromTensorInfo(a, args.backend);
+    args.backend.incRef(a.dataId);
+    const B = engine.makeTensorFromTensorInfo(b, args.backend);
+    args.backend.incRef(b.dataId);
+    try {
+      return tf.tidy(() => {
+        const a2 = tf.reshape(A, [A.shape[A.rank - 2], A.shape[A.rank - 1]]) as tf.Tensor2D;
+        const b2 = tf.reshape(B, [B.shape[B.rank - 2], B.shape[B.rank - 1]]) as tf.Tensor2D;
+        const product = tf.matMul(transposeA ? tf.transpose(a2) : a2, transposeB ? tf.transpose(b2) : b2);
+        const outer = a.shape.length > b.shape.length ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
+        return tf.reshape(product, [...outer, ...product.shape]);
+      });
+    } finally {
+      A.dispose();
+      B.dispose();
+    }
+  }) as unknown as tf.KernelFunc;
+}
+
 export const IM2COL_T = 'FractureIm2ColT';
 
-/** Replaces wasm's MaxPoolGrad and wraps its Sum; call before the wasm backend initialises. */
+/** Replaces wasm's MaxPoolGrad and wraps its Sum and BatchMatMul; call before the wasm backend initialises. */
 export function registerHeapKernels(): void {
   const sum = tf.getKernel('Sum', 'wasm');
   if (sum && !(sum as { wrapped?: boolean }).wrapped) {
     tf.unregisterKernel('Sum', 'wasm');
     tf.registerKernel({ ...sum, kernelFunc: makeSum(sum.kernelFunc), wrapped: true } as tf.KernelConfig);
+  }
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (matMul && !(matMul as { wrapped?: boolean }).wrapped) {
+    tf.unregisterKernel('BatchMatMul', 'wasm');
+    tf.registerKernel({ ...matMul, kernelFunc: makeBatchMatMul(matMul.kernelFunc), wrapped: true } as tf.KernelConfig);
   }
   if (tf.getKernel('MaxPoolGrad', 'wasm')) tf.unregisterKernel('MaxPoolGrad', 'wasm');
   tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad as unknown as tf.KernelFunc });

@@ -2,6 +2,7 @@
 // A file whose size, mtime and inode match the cache's record is neither read nor hashed; a
 // renamed or touched file is read and hashed but not decoded again; only new content is decoded.
 import { statSync } from 'node:fs';
+import sharp from 'sharp';
 import type { SkippedFile } from '../types';
 import type { PixelCache } from './cache';
 import { contentHash } from './cache';
@@ -136,7 +137,15 @@ export async function ingest(files: ScannedFile[], cache: PixelCache, opts: Inge
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  // Parallel across images, one libvips thread within each: small images gain nothing from
+  // splitting, and cores x in-flight threads would oversubscribe (glibc builds already default to 1).
+  const vipsThreads = sharp.concurrency();
+  sharp.concurrency(1);
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  } finally {
+    sharp.concurrency(vipsThreads);
+  }
   if (fatal) {
     cache.discard();
     throw fatal.error;

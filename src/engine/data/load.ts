@@ -75,6 +75,10 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
   if (scan.files.length === 0) {
     throw new DatasetError(root, `Dataset folder ${root} has no class subfolders with images. Put each class's images in its own subfolder, for example ${join(root, 'fractured')} and ${join(root, 'normal')}.`);
   }
+  const oneClass = (name: string): DatasetError =>
+    new DatasetError(root, `Dataset folder ${root} has only one class with usable images ("${name}"); training needs at least two class subfolders, for example "fractured" and "normal".`);
+  // Fail before decoding anything when the folder cannot be a dataset whatever its files hold.
+  if (scan.classes.length < 2) throw oneClass(scan.classes[0]);
   const started = performance.now();
   const cache = openCache(options, root, warnings);
   const bytes = scan.files.length * options.imageSize * options.imageSize;
@@ -96,9 +100,7 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
   if (classes.length === 0) {
     throw new DatasetError(root, `Dataset folder ${root} has no usable images: all ${scan.files.length} files were skipped (first: ${got.skipped[0]?.path}: ${got.skipped[0]?.reason}).`);
   }
-  if (classes.length < 2) {
-    throw new DatasetError(root, `Dataset folder ${root} has only one class with usable images ("${classes[0]}"); training needs at least two class subfolders, for example "fractured" and "normal".`);
-  }
+  if (classes.length < 2) throw oneClass(classes[0]);
 
   const rows: number[] = [];
   const items: SplitItem[] = [];

@@ -62,7 +62,10 @@ export class FlatAdam {
   load(): void {
     let offset = 0;
     for (const v of this.vars) {
-      v.assign(tf.tensor(this.weights.subarray(offset, offset + v.size), v.shape));
+      // A copy: the cpu backend would otherwise keep a view of the array this optimizer keeps updating.
+      const t = tf.tensor(this.weights.slice(offset, offset + v.size), v.shape);
+      v.assign(t); // the variable takes its own reference to t's data
+      t.dispose();
       offset += v.size;
     }
   }

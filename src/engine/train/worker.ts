@@ -18,7 +18,9 @@ function syncWeights(version: number): void {
   const all = new Float32Array(init.weights);
   let offset = 0;
   for (const v of trainableVariables(model)) {
-    v.assign(tf.tensor(all.slice(offset, offset + v.size), v.shape));
+    const t = tf.tensor(all.slice(offset, offset + v.size), v.shape);
+    v.assign(t); // the variable takes its own reference to t's data
+    t.dispose();
     offset += v.size;
   }
   loadedVersion = version;

@@ -118,3 +118,8 @@ export async function shownPrediction(frame: Frame, timeout = 90_000): Promise<S
     };
   });
 }
+
+/** Scrolls a webview element into the middle of the view for a screenshot; a re-render racing it is harmless. */
+export async function scrollIntoView(frame: Frame, selector: string): Promise<void> {
+  await frame.evaluate((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'center' }), selector).catch(() => undefined);
+}
