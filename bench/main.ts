@@ -47,7 +47,10 @@ async function main(): Promise<void> {
     rows.push(row);
     console.log(`  ${row.section}: ${row.name} = ${fmt(row.value)} ${row.unit}${row.ratio !== undefined ? ` (${fmt(row.ratio)}x ${row.baselineName ?? 'baseline'})` : ''}${row.note ? ` [${row.note}]` : ''}`);
   };
-  console.log(`bench on ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${os.availableParallelism()} cores, node ${process.version}${options.quick ? ', quick' : ''}`);
+  const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  // Figures from a busy machine are slower and noisier: say how busy it was.
+  console.log(`bench on ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${os.availableParallelism()} cores, node ${process.version}, load average ${load()}${options.quick ? ', quick' : ''}`);
+  const loadBefore = load();
   for (const s of sections) {
     if (only.length > 0 && !only.includes(s.name)) continue;
     const file = path.join(__dirname, s.file);
@@ -68,7 +71,9 @@ async function main(): Promise<void> {
   const outDir = path.join(__dirname, '..', '.bench');
   mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, 'latest.json');
-  const body = { date: new Date().toISOString(), cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), node: process.version, quick: options.quick, rows };
+  const loadAfter = load();
+  console.log(`load average before ${loadBefore}, after ${loadAfter}`);
+  const body = { date: new Date().toISOString(), cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), node: process.version, loadBefore, loadAfter, quick: options.quick, rows };
   writeFileSync(out + '.tmp', JSON.stringify(body, null, 2));
   renameSync(out + '.tmp', out);
   console.log(`\nrows written to ${path.relative(process.cwd(), out)}`);

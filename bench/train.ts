@@ -113,10 +113,10 @@ export async function benchTrain(report: Report, options: BenchOptions): Promise
 
   // More workers than cores here: project from one-thread timings of the shard each worker would compute.
   const full = stepParts(48, 32);
-  for (const workers of [4, 8]) {
+  for (const workers of [2, 4, 8]) {
     const part = stepParts(48, shardBounds(32, workers)[1]);
     const perEpoch = (batches * (part.shardMs + full.serialMs)) / 1000;
-    report({ section, name: `wasm, ${workers} workers on ${workers} cores: s/epoch (${label})`, value: perEpoch, unit: 's', ...vs(perEpoch, base), note: `simulated: ${batches} x (shard of ${shardBounds(32, workers)[1]} ${part.shardMs.toFixed(0)} ms + serial ${full.serialMs.toFixed(1)} ms) CPU, one-thread timings` });
+    report({ section, name: `wasm, ${workers} workers on ${workers} idle cores (simulated): s/epoch (${label})`, value: perEpoch, unit: 's', ...vs(perEpoch, base), note: `simulated from one-thread CPU timings: ${batches} x (shard of ${shardBounds(32, workers)[1]} ${part.shardMs.toFixed(0)} ms + serial ${full.serialMs.toFixed(1)} ms) CPU, one-thread timings` });
   }
 
   for (const [size, n] of options.quick ? [[96, 96]] : [[96, 192], [224, 64]]) {

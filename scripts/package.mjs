@@ -4,7 +4,7 @@
 // A staged folder holds exactly that; vsce packages it with .vscodeignore trimming the packages.
 // @tensorflow/tfjs-node is left out: the engine loads it only when the user's machine has it.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -144,7 +144,7 @@ if (missing.length) fail(`${out} lacks:\n  ${missing.join('\n  ')}`);
 if (!sharpBinary) fail(`${out} lacks sharp's native binary (@img/sharp-<platform>/lib/*.node)`);
 if (forbidden.length) fail(`${out} holds files it must not:\n  ${forbidden.slice(0, 20).join('\n  ')}`);
 
-const { size } = await import('node:fs').then((fs) => fs.statSync(out));
+const { size } = statSync(out);
 console.log(
   `package: ${relative(root, out)}: ${entries.length} files, ${(size / 1024 / 1024).toFixed(1)} MB, ` +
     `${closure.size} runtime packages, ${wasm.length} .wasm files, sharp binary ${sharpBinary.split('/').slice(-1)[0]}`,

@@ -20,6 +20,7 @@ export async function predictCommand(cmd: PredictCommand): Promise<number> {
   if (cmd.json) {
     process.stdout.write(JSON.stringify(outcomes, null, 2) + '\n');
   } else {
+    process.stdout.write(`Model of run ${predictor.runId} (${predictor.folder}), classes: ${predictor.classes.join(', ')}\n`);
     for (const o of outcomes) {
       if (!o.ok) continue;
       const p = o.prediction;

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LoadOptions } from '../../src/engine/data/load';
+import { decodeImage } from '../../src/engine/data/decode';
 import { DatasetError, loadDataset } from '../../src/engine/data/load';
 import type { ImageSet } from '../../src/engine/data/imageSet';
 import { encode, tempDir, writeFile, writePngs } from './helpers/images';
@@ -178,6 +179,20 @@ describe('loadDataset: cache and storage', () => {
     assert.deepEqual(second.test.read(all(second.test)), first.test.read(all(first.test)));
     const other = await loadDataset(root, { ...base(cache), imageSize: 16 });
     assert.equal(other.report.cachedImages, 0, 'another image size is another cache entry');
+  });
+
+  it('gives prediction exactly the pixels training saw, cached or not', async () => {
+    const root = tempDir();
+    await writePngs(root, 'a', 3, 6600);
+    writeFile(join(root, 'b', 'photo.jpg'), await encode('jpeg-cmyk', 6700));
+    writeFile(join(root, 'b', 'scan.gif'), await encode('gif', 6701));
+    const cache = tempDir();
+    await loadDataset(root, base(cache));
+    const d = await loadDataset(root, base(cache));
+    assert.equal(d.report.cachedImages, 5);
+    for (const set of [d.train, d.val, d.test]) {
+      for (let i = 0; i < set.size; i++) assert.deepEqual(set.read([i]), await decodeImage(set.paths[i], 24), set.paths[i]);
+    }
   });
 
   it('decodes again when a cache entry is damaged, giving the same pixels', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
@@ -61,6 +61,15 @@ describe('generateSampleDataset', () => {
       }
       assert.ok(darkBetweenBright >= 3, `${file}: visible fracture line in the box`);
     }
+  });
+
+  it('regenerating a smaller set into the same folder leaves no earlier images behind, and keeps the user’s own files', async () => {
+    const root = tempDir();
+    await generateSampleDataset(root, opts);
+    writeFileSync(join(root, 'normal', 'my-own.png'), 'mine');
+    await generateSampleDataset(root, { ...opts, fractured: 2, normal: 3 });
+    assert.equal(readdirSync(join(root, 'fractured')).length, 2);
+    assert.deepEqual(readdirSync(join(root, 'normal')).sort(), ['my-own.png', 'normal-0001.png', 'normal-0002.png', 'normal-0003.png']);
   });
 
   it('loads as a two-class dataset with 1:3 imbalance', async () => {

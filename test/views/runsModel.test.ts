@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { listRuns, readRun } from '../../src/engine/runs/store';
 import type { RunSummary } from '../../src/engine/types';
-import { formatDate, runChildren, runNode, sortRuns } from '../../src/views/runs/runsModel';
+import { formatDate, runChildren, runNode, sameMinute, sortRuns } from '../../src/views/runs/runsModel';
 import type { RunsNode } from '../../src/views/runs/runsModel';
 import { makeRealRuns } from './realRuns';
 import type { RealRuns } from './realRuns';
@@ -53,7 +53,7 @@ describe('Runs view tree', () => {
     const n = runNode(s, { active: false });
     assert.equal(n.label, formatDate(s.startedAt));
     assert.match(n.label, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
-    assert.equal(n.description, `wasm · acc ${((s.testAccuracy as number) * 100).toFixed(1)}% · F1 ${(s.macroF1 as number).toFixed(2)}`);
+    assert.equal(n.description, `acc ${((s.testAccuracy as number) * 100).toFixed(1)}% · F1 ${(s.macroF1 as number).toFixed(2)} · wasm`);
     assert.equal(n.contextValue, 'run.completed');
     assert.equal(n.icon.id, 'pass');
     assert.match(n.tooltip ?? '', /Classes: fractured, normal/);
@@ -78,9 +78,26 @@ describe('Runs view tree', () => {
     assert.equal(nodes(runs.running).filter((n) => n.contextValue === 'run.active').length, 0);
   });
 
+  it('tells runs started in the same minute apart by their seconds', () => {
+    const precise = sameMinute(summaries);
+    const a = byFolder(runs.completedA);
+    const twins = [
+      { ...a, folder: '/r/1', startedAt: '2026-01-01T10:00:05Z' },
+      { ...a, folder: '/r/2', startedAt: '2026-01-01T10:00:40Z' },
+      { ...a, folder: '/r/3', startedAt: '2026-01-01T10:07:00Z' },
+    ];
+    assert.deepEqual([...sameMinute(twins)], ['/r/1', '/r/2']);
+    for (const s of summaries) {
+      const shared = summaries.some((o) => o !== s && formatDate(o.startedAt) === formatDate(s.startedAt));
+      assert.equal(precise.has(s.folder), shared);
+      const label = runNode(s, { active: false, seconds: precise.has(s.folder) }).label;
+      assert.match(label, shared ? /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/ : /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+    }
+  });
+
   it('says which epoch the running training is in', () => {
     const n = runNode(byFolder(runs.running), { active: false, live: { epoch: 3, epochs: 20 } });
-    assert.equal(n.description, 'wasm · running · epoch 3/20');
+    assert.equal(n.description, 'running · epoch 3/20 · wasm');
   });
 
   it('offers set-active only on completed runs and never offers to delete the running one', () => {

@@ -1,7 +1,7 @@
 // The built-in sample dataset: synthetic long-bone radiographs, fractured and normal at 1:3 like
 // real clinical sets, with each fracture's bounding box in boxes.json so Grad-CAM can be checked
 // against where the fracture really is. Same seed, same bytes.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Box } from './radiograph';
@@ -51,6 +51,7 @@ export async function generateSampleDataset(outDir: string, options: SampleOptio
   await mkdir(join(outDir, 'normal'), { recursive: true });
 
   const boxes: Record<string, Box> = {};
+  const written = new Set<string>();
   const digits = Math.max(4, String(Math.max(fractured, normal)).length);
   let next = 0;
   // Drawing is synchronous JS; encoding runs on sharp's threads while the next image is drawn.
@@ -64,10 +65,19 @@ export async function generateSampleDataset(outDir: string, options: SampleOptio
       const img = sharp(pixels, { raw: { width: size, height: size, channels: 1 } });
       const bytes = await (jpeg ? img.jpeg({ quality: 90 }) : img.png({ compressionLevel: 6 })).toBuffer();
       await writeAtomic(join(outDir, name), bytes);
+      written.add(name);
       if (box) boxes[name] = box;
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
+
+  // A smaller regeneration into the same folder must not leave earlier images behind; only
+  // files named like ours are removed, never anything else a user put there.
+  for (const cls of ['fractured', 'normal']) {
+    for (const name of await readdir(join(outDir, cls))) {
+      if (/^(fractured|normal)-\d+\.(png|jpg)$/.test(name) && !written.has(`${cls}/${name}`)) await rm(join(outDir, cls, name));
+    }
+  }
 
   const sorted = Object.fromEntries(Object.keys(boxes).sort().map((k) => [k, boxes[k]]));
   const boxesFile = join(outDir, 'boxes.json');

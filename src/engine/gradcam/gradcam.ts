@@ -19,13 +19,16 @@ export interface GradCamResult {
   placement: HeatPlacement;
 }
 
-/** A model split at its last conv layer: the body gives feature maps, the head turns them into probabilities. */
+/**
+ * A model split at its last conv layer: the body gives feature maps, the head (the layers after it,
+ * in order; models are sequential stacks like the seed CNN) turns them into probabilities.
+ */
 export class GradCam {
   private readonly body: tfl.LayersModel;
   private readonly head: tfl.layers.Layer[];
   private readonly placement: HeatPlacement | undefined;
 
-  constructor(private readonly model: tfl.LayersModel) {
+  constructor(model: tfl.LayersModel) {
     const lastConv = findLastConv(model);
     this.body = tfl.model({ inputs: model.inputs, outputs: lastConv.output as tfl.SymbolicTensor });
     this.head = model.layers.slice(model.layers.indexOf(lastConv) + 1);
@@ -69,10 +72,6 @@ export class GradCam {
     } finally {
       features.dispose();
     }
-  }
-
-  get classes(): number {
-    return (this.model.outputs[0].shape as number[])[1];
   }
 }
 

@@ -1,5 +1,6 @@
 // Heat map pictures at the original image's resolution: jet colours alone, and alpha-blended over the gray X-ray.
 import sharp from 'sharp';
+import { JET } from './colormap';
 import type { HeatPlacement } from './placement';
 
 export interface GrayImage {
@@ -43,20 +44,6 @@ export function upsample(heat: Float32Array, hw: number, hh: number, width: numb
   }
   return out;
 }
-
-const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
-
-/** Jet colour map (blue for 0, through cyan, yellow, to red for 1), as a 256-entry RGB table. */
-export const JET: Uint8Array = (() => {
-  const t = new Uint8Array(256 * 3);
-  for (let i = 0; i < 256; i++) {
-    const v = i / 255;
-    t[i * 3] = Math.round(255 * clamp01(1.5 - Math.abs(4 * v - 3)));
-    t[i * 3 + 1] = Math.round(255 * clamp01(1.5 - Math.abs(4 * v - 2)));
-    t[i * 3 + 2] = Math.round(255 * clamp01(1.5 - Math.abs(4 * v - 1)));
-  }
-  return t;
-})();
 
 export interface HeatPictures {
   overlayPng: Buffer;

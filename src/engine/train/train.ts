@@ -39,8 +39,7 @@ const EVAL_CHUNK = 128;
 
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function evaluateSet(executor: StepExecutor, set: ImageSet, numClasses: number): Promise<{ loss: number; acc: number }> {
-  void numClasses;
+async function evaluateSet(executor: StepExecutor, set: ImageSet): Promise<{ loss: number; acc: number }> {
   if (set.size === 0) return { loss: NaN, acc: NaN };
   let lossSum = 0;
   let correct = 0;
@@ -67,10 +66,16 @@ export async function trainModel(
   if (classWeights) callbacks.onLog?.(`class weights: ${classWeights.map((w) => w.toFixed(3)).join(', ')}`);
   const spec: LossSpec = { kind: config.loss, gamma: config.focalGamma, numClasses, classWeights };
   const workers = resolveWorkers(config.workers, tf.getBackend());
-  let executor: StepExecutor;
+  let executor: StepExecutor | undefined;
   if (workers > 1) {
-    executor = await createParallelExecutor(model, sharedAdam(model, config.learningRate), spec, workers);
-  } else {
+    try {
+      executor = await createParallelExecutor(model, sharedAdam(model, config.learningRate), spec, workers);
+    } catch (e) {
+      // Same results in one thread, only slower: better than failing the run.
+      callbacks.onLog?.(`data-parallel workers could not start (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); training in one thread`);
+    }
+  }
+  if (!executor) {
     const vars = trainableVariables(model);
     executor = new LocalExecutor(model, new FlatAdam(vars, new Float32Array(FlatAdam.total(vars)), config.learningRate), spec);
   }
@@ -125,7 +130,7 @@ export async function trainModel(
         break;
       }
       const v0 = performance.now();
-      const v = await evaluateSet(executor, val, numClasses);
+      const v = await evaluateSet(executor, val);
       valSeconds = (performance.now() - v0) / 1000;
       const metrics: EpochMetrics = {
         epoch,

@@ -10,7 +10,7 @@ export function cell(text: string | number | undefined): string {
 }
 
 function title(record: RunRecord): string {
-  return `${formatDate(record.startedAt)} · ${record.backend}`;
+  return `${formatDate(record.startedAt, true)} · ${record.backend}`;
 }
 
 export function confusionMarkdown(record: RunRecord): string {

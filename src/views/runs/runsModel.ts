@@ -47,6 +47,8 @@ export interface RunNodeOptions {
   workspaceName?: string;
   /** Live position of the running training. */
   live?: { epoch: number; epochs: number };
+  /** Label with seconds, for runs started in the same minute as another. */
+  seconds?: boolean;
 }
 
 const STATE_ICONS: Record<RunState, NodeIcon> = {
@@ -58,11 +60,12 @@ const STATE_ICONS: Record<RunState, NodeIcon> = {
 
 const ACTIVE_ICON: NodeIcon = { id: 'star-full', color: 'charts.yellow' };
 
-export function formatDate(iso: string): string {
+export function formatDate(iso: string, seconds = false): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const minute = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return seconds ? `${minute}:${pad(d.getSeconds())}` : minute;
 }
 
 export function percent(x: number | undefined, digits = 1): string {
@@ -75,12 +78,13 @@ export function decimal(x: number | undefined, digits = 3): string {
 
 /** Short human name of a run, used in pickers, panels and comparisons. */
 export function runLabel(run: Pick<RunSummary, 'startedAt' | 'backend'>): string {
-  return `${formatDate(run.startedAt)} · ${run.backend}`;
+  return `${formatDate(run.startedAt, true)} · ${run.backend}`;
 }
 
 export function runNode(summary: RunSummary, options: RunNodeOptions): RunsNode {
   const active = options.active && summary.state === 'completed';
-  const parts: string[] = [summary.backend];
+  // Metrics first: a narrow sidebar cuts the end of the description.
+  const parts: string[] = [];
   if (summary.state === 'running') {
     parts.push(options.live ? `running · epoch ${options.live.epoch}/${options.live.epochs}` : 'running');
   } else if (summary.state === 'completed') {
@@ -88,6 +92,7 @@ export function runNode(summary: RunSummary, options: RunNodeOptions): RunsNode 
   } else {
     parts.push(summary.state);
   }
+  parts.push(summary.backend);
   if (active) parts.push('active model');
   if (options.workspaceName) parts.push(options.workspaceName);
 
@@ -108,7 +113,7 @@ export function runNode(summary: RunSummary, options: RunNodeOptions): RunsNode 
   return {
     kind: 'run',
     key: `run:${summary.folder}`,
-    label: formatDate(summary.startedAt),
+    label: formatDate(summary.startedAt, options.seconds),
     description: parts.join(' · '),
     tooltip,
     icon: active ? ACTIVE_ICON : STATE_ICONS[summary.state],
@@ -186,6 +191,13 @@ export function modelDescription(record: RunRecord): string {
   const size = record.config?.imageSize;
   const parts = [size ? `${size}×${size} gray` : undefined, record.modelParams ? `${record.modelParams.toLocaleString('en-US')} params` : undefined];
   return parts.filter(Boolean).join(' · ') || record.backend;
+}
+
+/** Runs whose label to the minute is shared with another run. */
+export function sameMinute(runs: readonly RunSummary[]): Set<string> {
+  const count = new Map<string, number>();
+  for (const r of runs) count.set(formatDate(r.startedAt), (count.get(formatDate(r.startedAt)) ?? 0) + 1);
+  return new Set(runs.filter((r) => (count.get(formatDate(r.startedAt)) ?? 0) > 1).map((r) => r.folder));
 }
 
 /** Sorts runs newest first, running ones on top. */

@@ -1,10 +1,11 @@
 // The Runs tree: asks the training process for the runs of every workspace folder and turns the
 // plain descriptors of runsModel into TreeItems.
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../client/ctx';
 import type { RunRecord, RunSummary } from '../../engine/types';
 import { GetRunRequest, ListRunsRequest } from '../../protocol/training';
-import { runChildren, runNode, sortRuns } from './runsModel';
+import { runChildren, runNode, sameMinute, sortRuns } from './runsModel';
 import type { RunsNode } from './runsModel';
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
@@ -89,6 +90,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       this.ctx.activeRunFolder().catch(() => undefined),
       Promise.all(
         locations.map(async (loc) => {
+          // No runs folder yet: nothing to list, and no reason to start the training process.
+          if (!existsSync(loc.runsFolder)) return { loc, runs: [] as RunSummary[], error: undefined };
           try {
             const runs = await this.ctx.sendRequest(ListRunsRequest, { runsFolder: loc.runsFolder });
             return { loc, runs, error: undefined };
@@ -99,16 +102,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       ),
     ]);
     const nodes: RunsNode[] = [];
-    const all: RunSummary[] = [];
+    const all = lists.flatMap((l) => l.runs);
+    const precise = sameMinute(all);
     for (const { loc, runs, error } of lists) {
       if (error) {
         this.ctx.output.warn(`Runs view: could not list ${loc.runsFolder}: ${error}`);
         nodes.push(message({ runId: '', runFolder: loc.runsFolder }, `Could not list runs in ${loc.runsFolder}: ${error}`));
       }
-      for (const run of runs) all.push(run);
       const name = several ? loc.workspaceFolder.name : undefined;
       for (const run of sortRuns(runs)) {
-        nodes.push(runNode(run, { active: run.folder === active, workspaceName: name, live: this.live.get(run.id) }));
+        nodes.push(runNode(run, { active: run.folder === active, workspaceName: name, live: this.live.get(run.id), seconds: precise.has(run.folder) }));
       }
     }
     this.runs = sortRuns(all);
