@@ -57,7 +57,7 @@ export function syntheticXrays(count: number, size: number, seed: number): Array
         let v = 35 + 30 * r();
         const d = Math.abs(x - (cx + tilt * (y - size / 2)));
         if (d < half) v += 110 + 20 * Math.cos((d / half) * 1.5);
-        if (label === 1 && d < half && Math.abs(y - (crackY + crackSlope * (x - cx))) < 1.5 * k) v -= 90;
+        if (label === 1 && d < half && Math.abs(y - (crackY + crackSlope * (x - cx))) < 1.2 * k) v -= 75;
         pixels[i * px + y * size + x] = Math.max(0, Math.min(255, v));
       }
     }

@@ -107,7 +107,8 @@ export function ensureCodeServer(say: (line: string) => void = (l) => console.lo
   say('  3/5 VS Code server modules (node-pty, kerberos, spdlog)');
   step(log, 'npm install lib/vscode', vs, node, [npm, 'install', '--omit=dev', '--ignore-scripts'], env);
   // node-pty's post-build step fails after pty.node is built; the file is what matters.
-  step(log, 'rebuild kerberos node-pty', vs, node, [npm, 'rebuild', 'kerberos', 'node-pty'], env, true);
+  // native-watchdog lets the extension host notice a dead server; without it the host logs an error.
+  step(log, 'rebuild kerberos node-pty native-watchdog', vs, node, [npm, 'rebuild', 'kerberos', 'node-pty', 'native-watchdog'], env, true);
   const pty = join(vs, 'node_modules', 'node-pty', 'build', 'Release', 'pty.node');
   if (!existsSync(pty)) throw new Error(`code-server install failed: ${pty} was not built. Full log: ${log}`);
   step(log, 'build @vscode/spdlog', join(vs, 'node_modules', '@vscode', 'spdlog'), node, [nodeGyp, 'rebuild', `--nodedir=${nodedir}`], env);

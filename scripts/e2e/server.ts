@@ -87,6 +87,19 @@ async function waitForHealth(port: number, child: ChildProcess, logFile: string,
   throw new Error(`code-server did not answer on port ${port} within ${timeoutMs / 1000} s; see ${logFile}`);
 }
 
+// Process groups of servers still running, killed if this process exits without stopping them
+// (an interrupted test run), so no code-server or training process outlives its test.
+const liveGroups = new Set<number>();
+process.on('exit', () => {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 /** Starts code-server on a free 127.0.0.1 port and waits until it answers. */
 export async function startCodeServer(
   codeServerDir: string,
@@ -112,7 +125,9 @@ export async function startCodeServer(
   const child = spawn(process.execPath, args, { env: codeServerEnv(dirs), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
+  if (child.pid !== undefined) liveGroups.add(child.pid);
   const stop = async (): Promise<void> => {
+    if (child.pid !== undefined) liveGroups.delete(child.pid);
     if (child.exitCode !== null || child.pid === undefined) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     const signal = (s: NodeJS.Signals): void => {

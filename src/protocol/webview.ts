@@ -90,3 +90,5 @@ export interface ClassifyViewState {
 
 /** host -> webview: the complete classify state. */
 export const DidChangeClassifyStateNotification = new IpcMessageType<{ state: ClassifyState }>('classify/didChangeState');
+/** webview -> host: redraw an image's Grad-CAM for another class ("where does it see 'normal'?"). */
+export const ExplainClassCommand = new IpcMessageType<{ path: string; classIndex: number }>('classify/explainClass');

@@ -135,6 +135,18 @@ describe('predict requests to the training process', () => {
     assert.match(errorFor(bad.missing), /gone\.png: unreadable/);
   });
 
+  it('explains another class when asked, with pictures of their own', async () => {
+    const first = okFor(images.png512.path);
+    const other = 1 - first.explainedIndex;
+    const r = await server.connection.sendRequest(PredictRequest, { runFolder: fx.runFolder, images: [images.png512.path], gradcam: true, outDir, classIndex: other });
+    const [o] = r.outcomes;
+    assert.ok(o.ok);
+    assert.equal(o.prediction.explainedIndex, other);
+    assert.equal(o.prediction.predictedIndex, first.predictedIndex);
+    assert.ok(o.prediction.overlayPath && o.prediction.overlayPath !== first.overlayPath && existsSync(o.prediction.overlayPath));
+    assert.ok(first.overlayPath && existsSync(first.overlayPath), 'the first class\'s pictures stay');
+  });
+
   it('keeps the model loaded and skips the pictures when Grad-CAM is off', async () => {
     const again = await server.connection.sendRequest(PredictRequest, { runFolder: fx.runFolder, images: [images.jpeg.path], gradcam: false, outDir });
     assert.equal(again.modelLoadMs, 0);

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Predictor } from '../../src/engine/predict/predictor';
 import { readRun } from '../../src/engine/runs/store';
 import type { PredictResult } from '../../src/protocol/training';
-import { NO_MODEL_MESSAGE, noModelState, pendingState, resultState, runInfo, unreadableMessage } from '../../src/views/classify/classifyState';
+import { NO_MODEL_MESSAGE, noModelState, partialState, pendingState, resultState, runInfo, unreadableMessage, withOutcome } from '../../src/views/classify/classifyState';
 import { makeCompletedRun } from './realRuns';
 
 const toUri = (p: string): string => `https://file+.vscode-resource.vscode-cdn.net${p}`;
@@ -16,6 +16,7 @@ describe('classify panel state', () => {
   let fx: Awaited<ReturnType<typeof makeCompletedRun>>;
   let images: string[];
   let result: PredictResult;
+  let predictor: Predictor;
   before(async () => {
     fx = await makeCompletedRun();
     const fractured = join(fx.datasetFolder, 'fractured');
@@ -25,7 +26,7 @@ describe('classify panel state', () => {
     await writeFile(text, 'not a picture');
     await writeFile(empty, '');
     images = [good[0], text, good[1], empty];
-    const predictor = await Predictor.load(fx.runFolder);
+    predictor = await Predictor.load(fx.runFolder);
     result = { outcomes: await predictor.predict(images, { gradcam: true, outDir: join(fx.dir, 'overlays') }), modelLoadMs: 12 };
   });
   after(async () => {
@@ -69,6 +70,34 @@ describe('classify panel state', () => {
     const info = runInfo(record, fx.runFolder);
     assert.equal(info.id, record.id);
     assert.match(info.label, /^Run \d{4}-\d\d-\d\d \d\d:\d\d · wasm · CNN 48×48 gray · [\d,]+ params · test accuracy \d+\.\d%$/);
+  });
+
+  it('fills the answers in as they come, the remaining images still pending', () => {
+    const half = partialState(images, { outcomes: result.outcomes.slice(0, 2), modelLoadMs: 12 }, toUri, undefined);
+    assert.equal(half.busy, true);
+    assert.deepEqual(
+      half.items.map((i) => [i.name, Boolean(i.prediction), Boolean(i.error)]),
+      [
+        [basename(images[0]), true, false],
+        [basename(images[1]), false, true],
+        [basename(images[2]), false, false],
+        [basename(images[3]), false, false],
+      ],
+    );
+    assert.equal(partialState(images, result, toUri, undefined).busy, false);
+  });
+
+  it('swaps in one image\'s heat map for another class and keeps the rest', async () => {
+    const state = resultState(result, toUri, undefined);
+    const first = state.items[0].prediction;
+    assert.ok(first);
+    const other = 1 - first.explainedIndex;
+    const [again] = await predictor.predict([images[0]], { gradcam: true, outDir: join(fx.dir, 'overlays'), classIndex: other });
+    const next = withOutcome(state, again, toUri);
+    assert.equal(next.items[0].prediction?.explainedIndex, other);
+    assert.equal(next.items[0].prediction?.predictedIndex, first.predictedIndex, 'the prediction itself does not change');
+    assert.notEqual(next.items[0].overlayUri, state.items[0].overlayUri);
+    assert.deepEqual(next.items.slice(1), state.items.slice(1));
   });
 
   it('asks for training when there is no model, and shows the images as pending while busy', () => {

@@ -5,13 +5,14 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { DidChangeClassifyStateNotification, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../src/protocol/webview';
+import { DidChangeClassifyStateNotification, ExplainClassCommand, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../src/protocol/webview';
 import type { ClassifyState, ClassifyViewState } from '../../src/protocol/webview';
 import { noModelState, pendingState, resultState } from '../../src/views/classify/classifyState';
 import { makeFixture, pct, prediction, result } from './classifyFixtures';
 import type { Fixture } from './classifyFixtures';
-import { launchBrowser, openWebview, ORIGIN } from './harness';
+import { launchBrowser, openWebview, ORIGIN, settle } from './harness';
 import type { WebviewHarness } from './harness';
+import { THEMES } from './vscodeThemes';
 import type { ThemeKind } from './vscodeThemes';
 
 const RUN = { id: 'run-1', folder: '/runs/run-1', label: 'Run 2026-11-24 21:00 · wasm · CNN 48×48 gray · test accuracy 91.2%' };
@@ -85,6 +86,13 @@ describe('classify panel webview', () => {
     assert.equal(await p.page.textContent('[data-field=image]'), '512 × 512 px');
     assert.ok(await p.page.isVisible('.legend-bar'), 'the colour legend is shown');
     await p.screenshot('classify-single-dark.png');
+
+    // Choosing the other class asks the host for its heat map.
+    const other = 1 - pred.explainedIndex;
+    assert.equal(await p.page.getAttribute(`.prob:nth-child(${pred.explainedIndex + 1}) .name`, 'aria-pressed'), 'true');
+    await p.page.click(`.prob:nth-child(${other + 1}) .name`);
+    const asked = (await p.posted()).filter((m) => ExplainClassCommand.is(m)).map((m) => m.params);
+    assert.deepEqual(asked, [{ path: pred.path, classIndex: other }]);
     await close(p);
   });
 
@@ -161,6 +169,42 @@ describe('classify panel webview', () => {
     assert.equal((await loadedImages(p))['Grad-CAM overlay of scan.tiff'], 256);
     assert.deepEqual(p.pageErrors, []);
     await p.close();
+  });
+
+  it('takes its colours from the VS Code theme and follows a theme change', async () => {
+    const p = await open('dark', 1300);
+    await show(p, resultState(result(fx, true), webviewUri, RUN));
+    await p.page.waitForSelector('tr[aria-selected=true]');
+    // A string, not a function: the test's transpiler would add a helper the page does not have.
+    const colours = (): Promise<string[]> =>
+      p.page.evaluate(`(() => {
+        const probe = (value) => {
+          const d = document.createElement('div');
+          d.style.color = value;
+          document.body.append(d);
+          const c = getComputedStyle(d).color;
+          d.remove();
+          return c;
+        };
+        const css = getComputedStyle(document.documentElement);
+        return [
+          getComputedStyle(document.querySelector('tr[aria-selected=true]')).backgroundColor,
+          probe(css.getPropertyValue('--vscode-list-activeSelectionBackground')),
+          getComputedStyle(document.querySelector('.row-error')).color,
+          probe(css.getPropertyValue('--vscode-errorForeground')),
+        ];
+      })()`);
+    const dark = await colours();
+    assert.equal(dark[0], dark[1], 'the selected row uses the list selection colour');
+    assert.equal(dark[2], dark[3], 'errors use the error colour');
+    await p.setTheme('light');
+    await settle(p.page);
+    const light = await colours();
+    assert.equal(light[0], light[1]);
+    assert.notEqual(light[0], dark[0], `selection colour changes with the theme (${THEMES.light.name})`);
+    await p.setTheme('high-contrast');
+    await p.screenshot('classify-table-high-contrast.png');
+    await close(p);
   });
 
   it('says there is no model yet and offers a button that asks the host to train one', async () => {

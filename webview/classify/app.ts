@@ -1,7 +1,7 @@
 // The classify page: renders each full state snapshot from the host; keeps what the user chose
 // (view mode, opacity, selected row) in the webview state so a reload restores it.
 import type { ClassifyState, ClassifyViewState } from '../../src/protocol/webview';
-import { DidChangeClassifyStateNotification, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../src/protocol/webview';
+import { DidChangeClassifyStateNotification, ExplainClassCommand, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../src/protocol/webview';
 import { el } from '../shared/dom';
 import { HostConnection } from '../shared/ipc';
 import { toolkitButton } from '../shared/toolkit';
@@ -26,6 +26,7 @@ export class ClassifyApp {
     onMode: (mode: Mode) => this.save({ mode }),
     onOpacity: (opacity: number) => this.save({ opacity }),
     onOpen: (path: string) => this.host.post(OpenFileCommand, { path }),
+    onExplain: (path: string, classIndex: number) => this.host.post(ExplainClassCommand, { path, classIndex }),
   });
 
   constructor(private readonly root: HTMLElement) {
@@ -51,7 +52,9 @@ export class ClassifyApp {
     this.runLine.textContent = state.run ? `Model: ${state.run.label}` : '';
     this.runLine.hidden = !state.run;
     const n = state.items.length;
-    this.status.textContent = state.busy ? `Classifying ${n === 1 ? state.items[0]?.name : `${n} images`} with Grad-CAM…` : '';
+    const done = state.items.filter((i) => i.prediction || i.error).length;
+    const what = n === 1 ? state.items[0]?.name : done > 0 ? `${n} images (${done} done)` : `${n} images`;
+    this.status.textContent = state.busy ? `Classifying ${what} with Grad-CAM…` : '';
     this.status.hidden = !state.busy;
 
     this.problem.replaceChildren();

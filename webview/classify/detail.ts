@@ -10,6 +10,8 @@ export interface DetailHandlers {
   onMode(mode: Mode): void;
   onOpacity(opacity: number): void;
   onOpen(path: string): void;
+  /** Redraw the heat map for another class. */
+  onExplain(path: string, classIndex: number): void;
 }
 
 const MODES: { value: Mode; label: string }[] = [
@@ -49,9 +51,13 @@ export class DetailView {
       this.root.replaceChildren(heading, el('div', { className: 'item-error', attrs: { role: 'alert' }, text: `Could not read ${item.name}: ${item.error}` }), open);
       return;
     }
+    // A keyboard user who chose a class keeps focus on it when the new heat map arrives.
+    const names = [...this.root.querySelectorAll('.prob .name')];
+    const focused = names.indexOf(document.activeElement as Element);
     const left = el('div', { className: 'image-side' }, [this.buildStage(item), this.buildControls(item, id), this.buildLegend(item)]);
     const right = el('div', { className: 'result-side' }, [...this.buildResult(item, state), open]);
     this.root.replaceChildren(heading, el('div', { className: 'detail' }, [left, right]));
+    if (focused >= 0) (this.root.querySelectorAll('.prob .name')[focused] as HTMLElement | undefined)?.focus();
     this.apply();
   }
 
@@ -113,13 +119,24 @@ export class DetailView {
     if (!p) return [el('p', { className: 'muted', text: state.busy ? 'Classifying…' : 'No result.' })];
     const top = p.classes[p.predictedIndex] ?? String(p.predictedIndex);
     const predicted = el('p', { className: 'predicted' }, ['Predicted: ', el('strong', { className: 'predicted-class', text: top }), ` ${percent(p.probabilities[p.predictedIndex] ?? NaN)}`]);
-    const probs = el('ul', { className: 'probs', attrs: { 'aria-label': 'Probability of each class' } });
+    const probs = el('ul', { className: 'probs', attrs: { 'aria-label': 'Probability of each class; choose a class to see where the model finds it' } });
     p.classes.forEach((name, i) => {
       const prob = p.probabilities[i] ?? 0;
       const fill = el('div', { className: 'fill' });
       fill.style.width = `${Math.max(0, Math.min(1, prob)) * 100}%`;
       const bar = el('div', { className: 'bar', attrs: { role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(prob * 1000) / 10, 'aria-label': name } }, [fill]);
-      probs.append(el('li', { className: i === p.predictedIndex ? 'prob top' : 'prob' }, [el('span', { className: 'name', text: name }), bar, el('span', { className: 'value', text: percent(prob) })]));
+      // The class names are toggle buttons: pressed is the class the heat map explains.
+      const explained = i === p.explainedIndex;
+      const button = el('button', {
+        className: 'name link',
+        text: name,
+        title: explained ? `The heat map shows what raised the score of "${name}"` : `Show what raises the score of "${name}"`,
+        attrs: { type: 'button', 'aria-pressed': explained ? 'true' : 'false' },
+      });
+      button.addEventListener('click', () => {
+        if (!explained) this.handlers.onExplain(p.path, i);
+      });
+      probs.append(el('li', { className: i === p.predictedIndex ? 'prob top' : 'prob' }, [button, bar, el('span', { className: 'value', text: percent(prob) })]));
     });
     const time = state.modelLoadMs ? `${Math.round(p.milliseconds)} ms (+ ${Math.round(state.modelLoadMs)} ms loading the model)` : `${Math.round(p.milliseconds)} ms`;
     const rows: [string, string][] = [
@@ -131,7 +148,8 @@ export class DetailView {
     ];
     const meta = el('dl', { className: 'meta' });
     for (const [k, v] of rows) meta.append(el('dt', { text: k }), el('dd', { text: v, attrs: { 'data-field': k.toLowerCase() } }));
-    return [predicted, probs, meta];
+    const hint = p.classes.length > 1 ? el('p', { className: 'muted hint', text: 'Choose a class name to see what raises its score.' }) : null;
+    return [predicted, probs, ...(hint ? [hint] : []), meta];
   }
 
   /** Applies mode and opacity without rebuilding, so the slider keeps focus while dragged. */

@@ -3,8 +3,12 @@ import { adoptStyles } from '../shared/styles';
 import { registerToolkit } from '../shared/toolkit';
 import { ClassifyApp } from './app';
 import css from './classify.css';
+import detailCss from './detail.css';
+import tableCss from './table.css';
 
 registerToolkit();
 adoptStyles(css);
+adoptStyles(detailCss);
+adoptStyles(tableCss);
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
 new ClassifyApp(root);

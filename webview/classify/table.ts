@@ -19,7 +19,7 @@ export class ResultsTable {
     const head = el('thead', {}, [
       el('tr', {}, ['Image', 'File', 'Prediction', 'Confidence', 'Time'].map((h, i) => el('th', { text: h, className: i >= 3 ? 'num' : undefined, attrs: { scope: 'col' } }))),
     ]);
-    const table = el('table', { className: 'results', attrs: { 'aria-label': summary } }, [head, body]);
+    const table = el('table', { className: 'results', attrs: { role: 'grid', 'aria-label': summary } }, [head, body]);
     body.addEventListener('keydown', (e) => this.onKey(e));
     this.root.replaceChildren(el('h2', { text: summary }), table);
   }

@@ -1,13 +1,17 @@
 // The "Classify X-ray" panel: one at a time, revived after a reload, fed full state snapshots.
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../client/ctx';
 import { GetRunRequest, PredictRequest } from '../../protocol/training';
-import { ClassifyImageCommand, DidChangeClassifyStateNotification, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../protocol/webview';
+import type { PredictResult } from '../../protocol/training';
+import { ClassifyImageCommand, DidChangeClassifyStateNotification, ExplainClassCommand, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../protocol/webview';
 import type { ClassifyState, ClassifyViewState } from '../../protocol/webview';
-import { failedState, noModelState, pendingState, resultState, runInfo, unreadableMessage } from './classifyState';
+import { failedState, noModelState, partialState, pendingState, runInfo, unreadableMessage, withOutcome } from './classifyState';
 import { classifyHtml } from './html';
 import { OverlayStore } from './overlayStore';
+
+/** Images per predict request. */
+const BATCH = 8;
 
 export class ClassifyPanel implements vscode.Disposable {
   static readonly viewType = 'fractureCnn.classify';
@@ -17,6 +21,8 @@ export class ClassifyPanel implements vscode.Disposable {
   private paths: string[] = [];
   private roots: vscode.Uri[];
   private request = 0;
+  /** Where the answers on screen came from, for explaining another class of one of them. */
+  private answered: { request: number; runFolder: string; outDir: string } | undefined;
   private readonly overlays: OverlayStore;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -39,10 +45,6 @@ export class ClassifyPanel implements vscode.Disposable {
     const paths = Array.isArray(saved?.paths) ? saved.paths.filter((p): p is string => typeof p === 'string') : [];
     if (paths.length > 0) void revived.classify(paths);
     return revived;
-  }
-
-  static get currentPanel(): ClassifyPanel | undefined {
-    return ClassifyPanel.current;
   }
 
   private constructor(
@@ -74,8 +76,17 @@ export class ClassifyPanel implements vscode.Disposable {
     const request = ++this.request;
     this.paths = paths;
     this.allowFolders(paths.map((p) => dirname(p)));
-    const toUri = (p: string): string => this.panel.webview.asWebviewUri(vscode.Uri.file(p)).toString();
-    const runFolder = await this.ctx.activeRunFolder().catch(() => undefined);
+    const toUri = this.toUri;
+    this.panel.title = paths.length === 1 ? `Classify ${basename(paths[0])}` : `Classify ${paths.length} X-rays`;
+    let runFolder: string | undefined;
+    try {
+      runFolder = await this.ctx.activeRunFolder();
+    } catch (e) {
+      if (request !== this.request) return;
+      const message = `Could not find the active model: ${errorText(e)}`;
+      void vscode.window.showErrorMessage(message);
+      return this.show(failedState(paths, toUri, message));
+    }
     if (request !== this.request) return;
     if (!runFolder) return this.show(noModelState(paths, toUri));
 
@@ -93,9 +104,16 @@ export class ClassifyPanel implements vscode.Disposable {
 
     const outDir = await this.overlays.newFolder();
     try {
-      const result = await this.ctx.sendRequest(PredictRequest, { runFolder, images: paths, gradcam: true, outDir });
-      if (request !== this.request) return;
-      this.show(resultState(result, toUri, run));
+      // In small batches, so a long selection fills the table as it goes.
+      const result: PredictResult = { outcomes: [], modelLoadMs: 0 };
+      for (let i = 0; i < paths.length; i += BATCH) {
+        const part = await this.ctx.sendRequest(PredictRequest, { runFolder, images: paths.slice(i, i + BATCH), gradcam: true, outDir });
+        if (request !== this.request) return;
+        result.outcomes.push(...part.outcomes);
+        result.modelLoadMs += part.modelLoadMs;
+        this.show(partialState(paths, result, toUri, run));
+      }
+      this.answered = { request, runFolder, outDir };
       void this.overlays.keepOnly(outDir);
       const unreadable = unreadableMessage(result);
       if (unreadable) void vscode.window.showWarningMessage(unreadable);
@@ -107,6 +125,23 @@ export class ClassifyPanel implements vscode.Disposable {
       this.show(failedState(paths, toUri, message, run));
     }
   }
+
+  /** Redraws one image's Grad-CAM for another class. */
+  private async explain(path: string, classIndex: number): Promise<void> {
+    const at = this.answered;
+    const prediction = this.state.items.find((i) => i.path === path)?.prediction;
+    if (!at || at.request !== this.request || !prediction) return;
+    if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= prediction.classes.length) return;
+    try {
+      const r = await this.ctx.sendRequest(PredictRequest, { runFolder: at.runFolder, images: [path], gradcam: true, outDir: at.outDir, classIndex });
+      if (at.request !== this.request || !r.outcomes[0]) return;
+      this.show(withOutcome(this.state, r.outcomes[0], this.toUri));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Could not explain "${prediction.classes[classIndex]}" for ${basename(path)}: ${errorText(e)}`);
+    }
+  }
+
+  private readonly toUri = (p: string): string => this.panel.webview.asWebviewUri(vscode.Uri.file(p)).toString();
 
   /** Lets the webview load images from these folders (changing the roots reloads the page, so only grow them). */
   private allowFolders(folders: string[]): void {
@@ -130,6 +165,8 @@ export class ClassifyPanel implements vscode.Disposable {
       if (known) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(message.params.path), { preview: true, viewColumn: vscode.ViewColumn.One });
     } else if (TrainModelCommand.is(message)) {
       void this.ctx.train();
+    } else if (ExplainClassCommand.is(message)) {
+      void this.explain(message.params.path, message.params.classIndex);
     } else if (ClassifyImageCommand.is(message)) {
       if (this.state.items.some((i) => i.path === message.params.path)) void this.classify([message.params.path]);
     }

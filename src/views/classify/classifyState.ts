@@ -47,6 +47,19 @@ export function resultState(result: PredictResult, toUri: ToWebviewUri, run: Cla
   return { items: result.outcomes.map((o) => itemFromOutcome(o, toUri)), busy: false, run, modelLoadMs: result.modelLoadMs };
 }
 
+/** The answers so far for the first images of `paths`, the rest still pending. */
+export function partialState(paths: readonly string[], soFar: PredictResult, toUri: ToWebviewUri, run: ClassifyState['run']): ClassifyState {
+  const done = resultState(soFar, toUri, run);
+  const rest = paths.slice(soFar.outcomes.length).map((p) => ({ path: p, name: basename(p), imageUri: toUri(p) }));
+  return { ...done, items: [...done.items, ...rest], busy: rest.length > 0 };
+}
+
+/** The state with one image's answer replaced (another class explained), everything else kept. */
+export function withOutcome(state: ClassifyState, outcome: PredictOutcome, toUri: ToWebviewUri): ClassifyState {
+  const path = outcome.ok ? outcome.prediction.path : outcome.path;
+  return { ...state, items: state.items.map((item) => (item.path === path ? itemFromOutcome(outcome, toUri) : item)) };
+}
+
 /** "Which run and model produced it", in one line. */
 export function runInfo(record: RunRecord, folder: string): NonNullable<ClassifyState['run']> {
   const size = record.config?.imageSize;

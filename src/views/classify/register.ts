@@ -23,7 +23,6 @@ export function registerClassify(ctx: Ctx): vscode.Disposable[] {
         ClassifyPanel.revive(ctx, panel, state as ClassifyViewState | undefined);
       },
     }),
-    { dispose: () => ClassifyPanel.currentPanel?.dispose() },
   ];
 }
 

@@ -52,7 +52,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (node.kind === 'misclassified' && node.path) {
       item.resourceUri = vscode.Uri.file(node.path);
       item.command = { command: 'vscode.open', title: 'Open Image', arguments: [vscode.Uri.file(node.path)] };
-    } else if (node.kind === 'report' || node.kind === 'summary' || node.kind === 'confusion') {
+    } else if (node.kind === 'confusion') {
+      // The dashboard draws the matrix as a heat map beside the run's other results.
+      item.command = { command: 'fractureCnn.run.openDashboard', title: 'Open Dashboard', arguments: [node] };
+    } else if (node.kind === 'report' || node.kind === 'summary') {
       item.command = { command: 'fractureCnn.run.openDocument', title: 'Open', arguments: [node] };
     }
     return item;

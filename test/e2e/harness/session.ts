@@ -11,6 +11,16 @@ import { installExtension, logFiles, startCodeServer, writeUserSettings, type Ru
 import { acquireSessionLock, artifactsDir, prepare } from './setup';
 import { Workbench } from './workbench';
 
+// An interrupted run (Ctrl+C, the runner's SIGTERM) still goes through process 'exit', where
+// the servers' process groups are killed.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+}
+const liveRoots = new Set<string>();
+process.on('exit', () => {
+  for (const root of liveRoots) rmSync(root, { recursive: true, force: true });
+});
+
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -52,6 +62,7 @@ export class Session {
       t = Date.now();
     };
     const root = mkdtempSync(join(tmpdir(), `fracture-e2e-${options.scenario}-`));
+    liveRoots.add(root);
     const workspace = join(root, 'workspace');
     const dirs = { extensionsDir: join(root, 'extensions'), userDataDir: join(root, 'user-data') };
     let server: RunningServer;
@@ -144,6 +155,7 @@ export class Session {
     await this.browser.close().catch(() => undefined);
     await this.server.stop();
     rmSync(this.root, { recursive: true, force: true });
+    liveRoots.delete(this.root);
   }
 }
 

@@ -53,14 +53,27 @@ export class Workbench {
       .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
       .first();
     await row.waitFor({ state: 'visible', timeout: 20_000 });
-    await row.click();
+    await this.clickUntilGone(row);
+  }
+
+  /** Clicks a list row until it goes away (a click that lands while the list re-renders is lost). */
+  private async clickUntilGone(row: Locator): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      await row.click();
+      try {
+        await row.waitFor({ state: 'hidden', timeout: 2_000 });
+        return;
+      } catch (err) {
+        if (attempt === 2) throw err;
+      }
+    }
   }
 
   /** Picks an item in an open quick pick by (part of) its label. */
   async pickQuickItem(text: string | RegExp): Promise<void> {
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
     await row.waitFor({ state: 'visible', timeout: 30_000 });
-    await row.click();
+    await this.clickUntilGone(row);
   }
 
   /** An explorer row by its file or folder name. */
@@ -92,7 +105,17 @@ export class Workbench {
     await target.click({ button: 'right' });
     const entry = this.page.locator('.context-view .action-label', { hasText: exactly(item) }).first();
     await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    // The menu ignores a mouse-up that comes right after it opened; hover first, and if the
+    // click was swallowed anyway the item is highlighted and Enter chooses it.
+    await entry.hover();
+    await this.page.waitForTimeout(200);
     await entry.click();
+    try {
+      await entry.waitFor({ state: 'hidden', timeout: 1_500 });
+    } catch {
+      await this.page.keyboard.press('Enter');
+      await entry.waitFor({ state: 'hidden', timeout: 5_000 });
+    }
   }
 
   /** Labels of a context menu, closed again afterwards. */
