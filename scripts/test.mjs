@@ -55,4 +55,5 @@ if (phases.length > 1) {
   console.log('\nAll test files (end-to-end included):');
   for (const [key, n] of Object.entries(totals)) console.log(`ℹ ${key} ${n}`);
 }
+console.log(`tests: ${totals.pass} passed, ${totals.fail + totals.cancelled} failed, ${totals.skipped} skipped`);
 process.exit(status);
