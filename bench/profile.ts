@@ -8,7 +8,8 @@ import { shardGradients, trainableVariables } from '../src/engine/train/step';
 import type { Shard } from '../src/engine/train/step';
 import { syntheticXrays } from './trainSupport';
 
-const COMPOSITE = new Set(['Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+// 'forward' is the fused conv + ReLU training op (a custom gradient) around its FusedConv2D.
+const COMPOSITE = new Set(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'forward']);
 
 export async function profileStep(size: number, batch: number, steps = 3): Promise<{ totalMs: number; kernels: [string, number, number][] }> {
   const model = buildSeedCnn(size, 2, 42);

@@ -9,7 +9,8 @@ import { initBackend } from '../src/engine/backend/select';
 import { resolveConfig } from '../src/engine/config';
 import { buildSeedCnn } from '../src/engine/model/seedCnn';
 import { FlatAdam } from '../src/engine/train/adam';
-import { shardBounds } from '../src/engine/train/parallel';
+import { readPixels, labelsAt } from '../src/engine/train/batches';
+import { createParallelExecutor, shardBounds, sharedAdam } from '../src/engine/train/parallel';
 import { shardGradients, trainableVariables } from '../src/engine/train/step';
 import { trainModel } from '../src/engine/train/train';
 import type { BenchOptions } from './main';
@@ -71,6 +72,25 @@ function stepParts(size: number, shard: number): { shardMs: number; serialMs: nu
   return { shardMs, serialMs };
 }
 
+/** Seconds for a forward pass over the whole set split across worker threads, as validation runs it each epoch. */
+async function parallelForwardSeconds(model: ReturnType<typeof buildSeedCnn>, set: ArraySet, workers: number): Promise<number> {
+  const executor = await createParallelExecutor(model, sharedAdam(model, 0.001), { kind: 'crossentropy', gamma: 2, numClasses: 2 }, workers);
+  try {
+    const pass = async () => {
+      const t0 = performance.now();
+      for (let start = 0; start < set.size; start += 64) {
+        const idx = Array.from({ length: Math.min(64, set.size - start) }, (_, i) => start + i);
+        await executor.evaluate(readPixels(set, idx), labelsAt(set, idx));
+      }
+      return (performance.now() - t0) / 1000;
+    };
+    await pass(); // warm-up
+    return await pass();
+  } finally {
+    await executor.close();
+  }
+}
+
 function torchRows(report: Report, torch: TorchResult, label: string, epochs: number): void {
   report({ section, name: `PyTorch ${torch.torch}, ${torch.threads} thread${torch.threads > 1 ? 's' : ''}: s/epoch (${label})`, value: steady(torch.epochSeconds), unit: 's', note: `CPU ${steady(torch.epochCpuSeconds).toFixed(2)} s/epoch; mean of epochs 2-${epochs}` });
 }
@@ -100,6 +120,8 @@ export async function benchTrain(report: Report, options: BenchOptions): Promise
     const over = workers > 2 ? ', more threads than the 2 cores' : '';
     report({ section, name: `wasm, ${workers} worker${workers > 1 ? 's' : ''}: s/epoch (${label})`, value: t.wall, unit: 's', ...vs(t.wall, base), note: `CPU ${t.cpu.toFixed(2)} s/epoch; mean of epochs 2-${epochs}${over}` });
     if (workers === 2) {
+      const p = await parallelForwardSeconds(t.model, train, 2);
+      report({ section, name: 'wasm, 2 workers: forward pass over 1460 imgs 48x48 (batches of 64 split in 2)', value: p, unit: 's', ...vs(p, torch?.predictSeconds, 'PyTorch 2 threads predict'), note: 'how validation runs; the single-image classify path is one thread' });
       const acc = accuracyOf(t.model, test);
       report({ section, name: `wasm, 2 workers: test accuracy after ${epochs} epochs (400 held-out imgs)`, value: acc, unit: '', ...(torch ? { baseline: torch.testAcc, baselineName: 'PyTorch', ratio: acc / torch.testAcc } : {}), note: 'different initial weights: parity within noise, not equality' });
     }

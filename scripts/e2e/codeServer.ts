@@ -30,6 +30,7 @@ function essentialFiles(dir: string): string[] {
   return [
     entryPoint(dir),
     join(vs, 'node_modules', 'node-pty', 'build', 'Release', 'pty.node'),
+    join(vs, 'node_modules', 'native-watchdog', 'build', 'Release', 'watchdog.node'),
     join(vs, 'node_modules', '@vscode', 'spdlog', 'build', 'Release', 'spdlog.node'),
     join(vs, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'),
     join(vs, 'node_modules.asar'),

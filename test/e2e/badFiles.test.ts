@@ -1,6 +1,7 @@
 // Scenario: a real folder of X-rays holds more than clean images: a scan cut short, an empty
 // file, a text note and a file that only pretends to be a PNG. Training completes anyway, and
-// the dashboard lists every skipped file with its reason.
+// the dashboard lists every skipped file with its reason. Training starts from the explorer's
+// "Train on this Folder" on the dataset folder.
 import assert from 'node:assert/strict';
 import { basename } from 'node:path';
 import { test } from 'node:test';
@@ -14,7 +15,7 @@ test('A dataset with corrupt and non-image files trains to completion and the da
     {
       scenario: 'bad-files',
       workspace: async (folder) => {
-        const ws = await createSampleWorkspace(folder, { settings: { 'fractureCnn.epochs': 2, 'fractureCnn.workers': 1 } });
+        const ws = await createSampleWorkspace(folder, { noDatasetSetting: true, settings: { 'fractureCnn.epochs': 2, 'fractureCnn.workers': 1 } });
         bad = addBadFiles(ws.datasetFolder, 'normal').map((p) => basename(p));
       },
     },
@@ -22,7 +23,8 @@ test('A dataset with corrupt and non-image files trains to completion and the da
       const { workbench } = session;
       await workbench.runCommand('Fracture CNN: Show Dashboard');
       await dashboardFrame(workbench);
-      await workbench.runCommand('Fracture CNN: Train');
+      // The user names the folder from the explorer rather than in settings.
+      await workbench.contextMenu(await workbench.revealInExplorer('sample-data'), 'Train on this Folder');
 
       const done = await waitForDashboard(workbench, 'completed', async (f) => (await f.locator('table.class-report').count()) > 0, 240_000);
       assert.ok((await reportRows(done)).has('normal'), 'the report is there: training completed');

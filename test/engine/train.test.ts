@@ -5,6 +5,7 @@ import { initBackend } from '../../src/engine/backend/select';
 import { resolveConfig } from '../../src/engine/config';
 import type { TrainConfig } from '../../src/engine/config';
 import { computeClassWeights } from '../../src/engine/train/classWeights';
+import { shardGradients, trainableVariables } from '../../src/engine/train/step';
 import { trainModel } from '../../src/engine/train/train';
 import type { BatchProgress, EpochMetrics } from '../../src/engine/types';
 import { flatWeights, squares, tinyCnn } from './trainHelpers';
@@ -227,4 +228,30 @@ test('training leaves no tensors behind', async () => {
   await trainModel(model, { train, val, numClasses: 2 }, config({ epochs: 3, batchSize: 4, patience: 1 }));
   assert.equal(tf.memory().numTensors, before);
   model.dispose();
+});
+
+test("the training forward pass (fused conv + bias + ReLU) gives the layers' own gradients, on wasm and cpu", async () => {
+  const set = squares(6, SIZE, 91, balanced);
+  const x = Float32Array.from(set.read([0, 1, 2, 3, 4, 5]), (v) => v / 255);
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await initBackend(backend);
+    const model = tinyCnn(SIZE, 2, 13, 0);
+    const shard = { x, labels: set.labels, positions: Int32Array.from([0, 1, 2, 3, 4, 5]), batchSize: 6, seed: 1, epoch: 1 };
+    const ours = shardGradients(model, shard, { kind: 'crossentropy', gamma: 2, numClasses: 2 }).grads;
+    const vars = trainableVariables(model);
+    const ref = tf.variableGrads(() => {
+      const p = tf.clipByValue(model.apply(tf.tensor4d(x, [6, SIZE, SIZE, 1]), { training: true }) as tf.Tensor, 1e-7, 1 - 1e-7);
+      const pt = tf.sum(tf.mul(p, tf.oneHot(tf.tensor1d(set.labels, 'int32'), 2)), 1);
+      return tf.div(tf.sum(tf.neg(tf.log(pt))), 6) as tf.Scalar;
+    }, vars);
+    for (const v of vars) {
+      const a = ours[v.name].dataSync() as Float32Array;
+      const b = ref.grads[v.name].dataSync() as Float32Array;
+      const scale = Math.max(...Array.from(b, Math.abs));
+      a.forEach((g: number, i: number) => assert.ok(Math.abs(g - b[i]) <= 1e-5 * scale + 1e-9, `${backend} ${v.name}[${i}]: ${g} vs ${b[i]}`));
+    }
+    tf.dispose([ours, ref.grads, ref.value] as never);
+    model.dispose();
+  }
+  await initBackend('wasm');
 });

@@ -52,3 +52,21 @@ test('data-parallel training over 2 and 3 threads gives the single-thread result
     assert.ok(maxDiff / scale < 1e-4, `${workers} threads: weights differ by ${maxDiff} (scale ${scale})`);
   }
 });
+
+test('cancelling a data-parallel run stops within one batch and shuts its worker threads down', async () => {
+  const train = squares(64, SIZE, 73, (i) => i % 2);
+  const val = squares(8, SIZE, 74, (i) => i % 2);
+  const model = tinyCnn(SIZE, 2, 14);
+  const controller = new AbortController();
+  let after = 0;
+  const r = await trainModel(model, { train, val, numClasses: 2 }, resolveConfig({ epochs: 3, batchSize: 8, workers: 2 }), {
+    onBatch: (p) => {
+      if (controller.signal.aborted) after++;
+      if (p.batch === 2) controller.abort();
+    },
+  }, controller.signal);
+  assert.equal(r.cancelled, true);
+  assert.equal(after, 0);
+  assert.equal(r.history.length, 0);
+  model.dispose();
+});

@@ -70,8 +70,7 @@ function filterGradByPatches(xs: tf.Tensor4D, dys: tf.Tensor4D, filterShape: [nu
 function filterGradByConv(xs: tf.Tensor4D, dys: tf.Tensor4D, filterShape: [number, number, number, number], info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
   const [kh, kw, ci, co] = filterShape;
   const { top, bottom, left, right } = info.padInfo;
-  const xp = padOrCrop(xs, top, bottom, left, right);
-  const xt = tf.transpose(xp, [3, 1, 2, 0]); // [Ci, Hp, Wp, N]
+  const xt = tf.transpose(padOrCrop(xs, top, bottom, left, right), [3, 1, 2, 0]); // [Ci, Hp, Wp, N]
   const dyt = tf.transpose(dys, [1, 2, 0, 3]); // [Ho, Wo, N, Co]
   const full = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
   const cut = full.shape[1] === kh && full.shape[2] === kw ? full : tf.slice(full, [0, 0, 0, 0], [ci, kh, kw, co]);

@@ -196,6 +196,19 @@ function makeBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
   }) as unknown as tf.KernelFunc;
 }
 
+/** dz = y > 0 ? dy : 0, the ReLU gradient from the ReLU's output, in one pass. */
+function reluGrad(args: KernelArgs): TensorInfo {
+  const dyInfo = args.inputs.dy as TensorInfo;
+  const yInfo = args.inputs.y as TensorInfo;
+  const out = args.backend.makeOutput(dyInfo.shape, 'float32');
+  const o = args.backend.typedArrayFromHeap(out);
+  const dy = args.backend.typedArrayFromHeap(dyInfo);
+  const y = args.backend.typedArrayFromHeap(yInfo);
+  for (let i = 0; i < o.length; i++) o[i] = y[i] > 0 ? dy[i] : 0;
+  return out;
+}
+
+export const RELU_GRAD = 'FractureReluGrad';
 export const IM2COL_T = 'FractureIm2ColT';
 
 /** Replaces wasm's MaxPoolGrad and wraps its Sum and BatchMatMul; call before the wasm backend initialises. */
@@ -212,5 +225,6 @@ export function registerHeapKernels(): void {
   }
   if (tf.getKernel('MaxPoolGrad', 'wasm')) tf.unregisterKernel('MaxPoolGrad', 'wasm');
   tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad as unknown as tf.KernelFunc });
+  if (!tf.getKernel(RELU_GRAD, 'wasm')) tf.registerKernel({ kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: reluGrad as unknown as tf.KernelFunc });
   if (!tf.getKernel(IM2COL_T, 'wasm')) tf.registerKernel({ kernelName: IM2COL_T, backendName: 'wasm', kernelFunc: im2colT as unknown as tf.KernelFunc });
 }

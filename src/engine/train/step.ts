@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossKind } from '../config';
+import { fusedConvRelu } from './fusedConv';
 import { mixKey, rng, Stream } from './rng';
 
 export interface LossSpec {
@@ -70,7 +71,9 @@ export function forward(model: tfl.LayersModel, x: tf.Tensor, training: boolean,
   chain.forEach((layer, i) => {
     const rate = (layer as unknown as { rate?: number; noiseShape?: unknown }).rate;
     const plainDropout = layer.getClassName() === 'Dropout' && rate !== undefined && !(layer as unknown as { noiseShape?: unknown }).noiseShape;
+    const fused = training && shard ? fusedConvRelu(layer, i > 0) : null;
     if (plainDropout && training && shard && rate > 0) h = tf.mul(h, dropoutMask(h.shape, rate, shard, i));
+    else if (fused) h = fused(h);
     else if (!plainDropout) h = layer.apply(h, { training }) as tf.Tensor;
   });
   return h;
