@@ -16,7 +16,7 @@ import {
   type TrainParams,
   type TrainResult,
 } from '../protocol/training';
-import { loadPipeline, loadStore } from './engine';
+import { loadPipeline } from './engine';
 import { messageOf, requireFolder, toResponseError } from './errors';
 import { Throttle } from './throttle';
 import { epochMessage, overallPercent } from './progressText';
@@ -105,21 +105,9 @@ export class TrainingSession {
         config,
         signal: controller.signal,
         callbacks: {
-          onStart: (runId, runFolder) => {
+          onStart: (runId, runFolder, record) => {
             started = true;
-            active.record = {
-              id: runId,
-              folder: runFolder,
-              state: 'running',
-              startedAt: new Date().toISOString(),
-              pid: process.pid,
-              datasetFolder: params.datasetFolder,
-              config,
-              backend: '',
-              dataset: active.dataset,
-              history: [],
-            };
-            void this.fillFromDisk(active, runFolder);
+            active.record = { ...record, folder: runFolder, dataset: record.dataset ?? active.dataset, history: [] };
             answer.resolve({ runId, runFolder });
             // The answer is written when this promise settles; let it go out before any notification.
             void answered.then(() => setImmediate(() => this.flush(active)));
@@ -203,21 +191,6 @@ export class TrainingSession {
       this.connection.console.warn(`No progress shown: ${messageOf(error)}`);
     }
   }
-
-  /** Run details the pipeline wrote at start (backend, model size), under the live history. */
-  private async fillFromDisk(active: ActiveRun, runFolder: string): Promise<void> {
-    try {
-      const { readRun } = await loadStore();
-      const disk = await readRun(runFolder);
-      const live = active.record;
-      if (!live || live.id !== disk.id) return;
-      active.record = { ...disk, ...stripUndefined(live), backend: disk.backend || live.backend, folder: live.folder };
-      if (disk.modelParams !== undefined) active.record.modelParams = disk.modelParams;
-      if (disk.startedAt) active.record.startedAt = disk.startedAt;
-    } catch {
-      // run.json may not exist yet; the live record stands on its own.
-    }
-  }
 }
 
 /** Why a run ended before it had an id: a dataset or settings problem, a cancel, or an engine failure. */
@@ -227,8 +200,4 @@ function notStartedError(outcome: TrainingOutcome & { kind?: string }): Response
   const code =
     outcome.kind === 'dataset' ? TrainingErrorCodes.datasetError : outcome.kind === 'config' ? TrainingErrorCodes.invalidSettings : TrainingErrorCodes.failed;
   return new ResponseError(code, message);
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
 }

@@ -62,6 +62,8 @@ describe('training over JSON-RPC with the real training process', () => {
     // While it runs, the live record is there for panels opened mid-run.
     const state = await server.connection.sendRequest(TrainingStateRequest, undefined);
     assert.equal(state.running?.id, runId);
+    // A panel opened now must already name the backend, not wait for the end of the run.
+    assert.match(state.running?.backend ?? '', /^(wasm|cpu|tensorflow)$/);
 
     const end = await endOf(runId);
     assert.equal(end.outcome.tag, 'completed', JSON.stringify(end.outcome));

@@ -19,7 +19,8 @@ import { newRunId } from './runId';
 import { MODEL_DIR, RUN_JSON } from './store';
 
 export interface PipelineCallbacks extends TrainCallbacks {
-  onStart?(runId: string, runFolder: string): void;
+  /** The run folder exists; `record` is its first run.json (backend and model size known, no history yet). */
+  onStart?(runId: string, runFolder: string, record: RunRecord): void;
   onDataset?(report: DatasetReport): void;
   onDecodeProgress?(done: number, total: number): void;
 }
@@ -117,7 +118,7 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
       history: [],
     };
     await writer.save(record);
-    cb.onStart?.(id, folder);
+    cb.onStart?.(id, folder, { ...record });
     if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
 
     const trainStart = performance.now();
