@@ -12,7 +12,7 @@ import type { TrainingStateResult } from '../../src/protocol/training';
 import type { DashboardState } from '../../src/protocol/webview';
 import { DashboardController, type DashboardSource } from '../../src/views/dashboard/controller';
 import { exportProblem, writeExport } from '../../src/views/dashboard/exportFile';
-import { contentSecurityPolicy, webviewHtml } from '../../src/views/dashboard/html';
+import { contentSecurityPolicy, webviewHtml } from '../../src/views/webviewHtml';
 import { summarize } from '../../src/views/dashboard/liveRun';
 import { isInside } from '../../src/views/dashboard/paths';
 import { throttle } from '../../src/views/dashboard/throttle';

@@ -2,12 +2,13 @@
 // hosts it: a page with a strict CSP and a nonce, the theme variables on <html>, the theme class
 // on <body>, and a stand-in for acquireVsCodeApi that records what the page posts. Tests then
 // dispatch host messages into the page and look at what a user would see. The CSP is the
-// panels' own (src/views/dashboard/html.ts).
+// panels' own (src/views/webviewHtml.ts).
 import { readFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { contentSecurityPolicy } from '../../src/views/dashboard/html';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/e2e/chromium';
+import { contentSecurityPolicy } from '../../src/views/webviewHtml';
 import { DEFAULT_WEBVIEW_CSS, THEMES, type ThemeKind } from './vscodeThemes';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -15,18 +16,9 @@ export const ARTIFACTS = join(ROOT, 'test-artifacts', 'webview');
 /** Origin the page is served from; stands in for webview.cspSource. */
 export const ORIGIN = 'https://webview.test';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  return launchChromium();
 }
 
 export interface WebviewOptions {

@@ -10,5 +10,5 @@ registerToolkit();
 adoptStyles(css);
 adoptStyles(detailCss);
 adoptStyles(tableCss);
-const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
+const root = document.getElementById('root') ?? document.body.appendChild(document.createElement('main'));
 new ClassifyApp(root);

@@ -7,7 +7,8 @@ import type { PredictResult } from '../../protocol/training';
 import { ClassifyImageCommand, DidChangeClassifyStateNotification, ExplainClassCommand, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../protocol/webview';
 import type { ClassifyState, ClassifyViewState } from '../../protocol/webview';
 import { failedState, noModelState, partialState, pendingState, runInfo, unreadableMessage, withOutcome } from './classifyState';
-import { classifyHtml } from './html';
+import { randomBytes } from 'node:crypto';
+import { createNonce, webviewHtml } from '../webviewHtml';
 import { OverlayStore } from './overlayStore';
 
 /** Images per predict request. */
@@ -60,7 +61,13 @@ export class ClassifyPanel implements vscode.Disposable {
     ];
     panel.webview.options = { enableScripts: true, localResourceRoots: this.roots };
     const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webview', 'classify.js'));
-    panel.webview.html = classifyHtml(panel.webview.cspSource, script.toString());
+    panel.webview.html = webviewHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: createNonce(randomBytes),
+      scriptUri: script.toString(),
+      title: 'Classify X-ray',
+      ariaLive: 'polite',
+    });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),

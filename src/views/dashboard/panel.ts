@@ -17,7 +17,7 @@ import {
 } from '../../protocol/webview';
 import { DashboardController } from './controller';
 import { writeExport } from './exportFile';
-import { createNonce, webviewHtml } from './html';
+import { createNonce, webviewHtml } from '../webviewHtml';
 import { isInside } from './paths';
 
 export class DashboardPanel implements vscode.Disposable {

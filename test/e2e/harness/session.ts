@@ -5,8 +5,8 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumPath } from '../../../scripts/e2e/prerequisites';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../../scripts/e2e/chromium';
 import { installExtension, logFiles, startCodeServer, writeUserSettings, type RunningServer } from '../../../scripts/e2e/server';
 import { acquireSessionLock, artifactsDir, prepare } from './setup';
 import { Workbench } from './workbench';
@@ -20,16 +20,6 @@ const liveRoots = new Set<string>();
 process.on('exit', () => {
   for (const root of liveRoots) rmSync(root, { recursive: true, force: true });
 });
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 export interface SessionOptions {
   /** Artifact name: test-artifacts/e2e/<scenario>.png and friends. */
@@ -81,7 +71,7 @@ export class Session {
     }
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+      browser = await launchChromium();
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       const session = new Session(options.scenario, root, workspace, dirs.userDataDir, server, browser, page, new Workbench(page), timings);
       page.on('console', (m) => session.console.push(`[${m.type()}] ${m.text()}`));

@@ -1,4 +1,4 @@
-// The dashboard's HTML shell. Pure (no 'vscode' import) so the browser tests load the page under
+// The HTML shell of every panel. Pure (no 'vscode' import) so the browser tests load the pages under
 // the very same Content-Security-Policy.
 
 export interface WebviewHtmlParams {
@@ -8,6 +8,8 @@ export interface WebviewHtmlParams {
   /** webview.asWebviewUri of dist/webview/<name>.js, as a string. */
   scriptUri: string;
   title: string;
+  /** Announce changes of the page's content to screen readers. */
+  ariaLive?: 'polite';
 }
 
 /**
@@ -42,7 +44,7 @@ export function webviewHtml(p: WebviewHtmlParams): string {
 <title>${escapeAttr(p.title)}</title>
 </head>
 <body>
-<main id="root"></main>
+<main id="root"${p.ariaLive ? ` aria-live="${p.ariaLive}"` : ''}></main>
 <script nonce="${escapeAttr(p.nonce)}" src="${escapeAttr(p.scriptUri)}"></script>
 </body>
 </html>`;
