@@ -100,7 +100,7 @@ function torchRows(report: Report, torch: TorchResult, label: string, epochs: nu
 }
 
 export async function benchTrain(report: Report, options: BenchOptions): Promise<void> {
-  const epochs = options.quick ? 2 : 3;
+  const epochs = options.quick ? 2 : 5;
   const train = syntheticXrays(1460, 48, 1);
   const test = syntheticXrays(400, 48, 2);
   const batches = Math.ceil(train.size / 32);

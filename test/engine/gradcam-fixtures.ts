@@ -51,7 +51,20 @@ export async function fitQuickly(model: tfl.LayersModel, data: ReturnType<typeof
   const x = imagesToTensor(data.pixels, n, size);
   const y = tf.oneHot(tf.tensor1d(data.labels, 'int32'), 2);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  await model.fit(x, y, { epochs, batchSize: 32, shuffle: true, verbose: 0 });
+  // Shuffled with a seeded order: tfjs' own shuffle uses Math.random, which made the outcome vary run to run.
+  const r = rng(17);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const idx = tf.tensor1d(order, 'int32');
+    const xs = tf.gather(x, idx);
+    const ys = tf.gather(y, idx);
+    await model.fit(xs, ys, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
+    tf.dispose([idx, xs, ys]);
+  }
   x.dispose();
   y.dispose();
 }

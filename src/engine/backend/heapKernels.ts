@@ -208,6 +208,54 @@ function reluGrad(args: KernelArgs): TensorInfo {
   return out;
 }
 
+/**
+ * Backward of ReLU then 2x2/2 max-pool, from the ReLU output y and the pooled gradient dp: each window's
+ * gradient goes to its first maximum when that maximum is positive (dz), and dz is summed per channel (the
+ * bias gradient) in the same pass. Outputs [dz, db].
+ */
+function reluPoolGrad(args: KernelArgs): TensorInfo[] {
+  const { backend } = args;
+  const dpInfo = args.inputs.dp as TensorInfo;
+  const yInfo = args.inputs.y as TensorInfo;
+  const [N, H, W, C] = yInfo.shape;
+  const [, Ho, Wo] = dpInfo.shape;
+  const dzOut = backend.makeOutput(yInfo.shape, 'float32');
+  const dbOut = backend.makeOutput([C], 'float32');
+  const dz = backend.typedArrayFromHeap(dzOut);
+  const y = backend.typedArrayFromHeap(yInfo);
+  const dp = backend.typedArrayFromHeap(dpInfo);
+  if (H !== 2 * Ho || W !== 2 * Wo) dz.fill(0);
+  const db = new Float64Array(C);
+  const row = W * C;
+  for (let b = 0; b < N; b++) {
+    for (let yr = 0; yr < Ho; yr++) {
+      for (let yc = 0; yc < Wo; yc++) {
+        const a = ((b * H + 2 * yr) * W + 2 * yc) * C;
+        const o = ((b * Ho + yr) * Wo + yc) * C;
+        for (let d = 0; d < C; d++) {
+          const i0 = a + d;
+          const i1 = i0 + C;
+          const i2 = i0 + row;
+          const i3 = i2 + C;
+          let m = i0;
+          if (y[i1] > y[m]) m = i1;
+          if (y[i2] > y[m]) m = i2;
+          if (y[i3] > y[m]) m = i3;
+          const g = y[m] > 0 ? dp[o + d] : 0;
+          dz[i0] = m === i0 ? g : 0;
+          dz[i1] = m === i1 ? g : 0;
+          dz[i2] = m === i2 ? g : 0;
+          dz[i3] = m === i3 ? g : 0;
+          db[d] += g;
+        }
+      }
+    }
+  }
+  backend.typedArrayFromHeap(dbOut).set(db);
+  return [dzOut, dbOut];
+}
+
+export const RELU_POOL_GRAD = 'FractureReluPoolGrad';
 export const RELU_GRAD = 'FractureReluGrad';
 export const IM2COL_T = 'FractureIm2ColT';
 
@@ -225,6 +273,7 @@ export function registerHeapKernels(): void {
   }
   if (tf.getKernel('MaxPoolGrad', 'wasm')) tf.unregisterKernel('MaxPoolGrad', 'wasm');
   tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad as unknown as tf.KernelFunc });
+  if (!tf.getKernel(RELU_POOL_GRAD, 'wasm')) tf.registerKernel({ kernelName: RELU_POOL_GRAD, backendName: 'wasm', kernelFunc: reluPoolGrad as unknown as tf.KernelFunc });
   if (!tf.getKernel(RELU_GRAD, 'wasm')) tf.registerKernel({ kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: reluGrad as unknown as tf.KernelFunc });
   if (!tf.getKernel(IM2COL_T, 'wasm')) tf.registerKernel({ kernelName: IM2COL_T, backendName: 'wasm', kernelFunc: im2colT as unknown as tf.KernelFunc });
 }

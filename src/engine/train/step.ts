@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossKind } from '../config';
-import { fusedConvRelu } from './fusedConv';
+import { fusedConvRelu, fusedConvReluPool } from './fusedConv';
 import { mixKey, rng, Stream } from './rng';
 
 export interface LossSpec {
@@ -68,14 +68,29 @@ export function forward(model: tfl.LayersModel, x: tf.Tensor, training: boolean,
   const chain = layerChain(model);
   if (!chain) return model.apply(x, { training }) as tf.Tensor;
   let h = x;
-  chain.forEach((layer, i) => {
+  for (let i = 0; i < chain.length; i++) {
+    const layer = chain[i];
     const rate = (layer as unknown as { rate?: number; noiseShape?: unknown }).rate;
     const plainDropout = layer.getClassName() === 'Dropout' && rate !== undefined && !(layer as unknown as { noiseShape?: unknown }).noiseShape;
-    const fused = training && shard ? fusedConvRelu(layer, i > 0) : null;
-    if (plainDropout && training && shard && rate > 0) h = tf.mul(h, dropoutMask(h.shape, rate, shard, i));
-    else if (fused) h = fused(h);
-    else if (!plainDropout) h = layer.apply(h, { training }) as tf.Tensor;
-  });
+    if (plainDropout) {
+      if (training && shard && rate > 0) h = tf.mul(h, dropoutMask(h.shape, rate, shard, i));
+      continue;
+    }
+    if (training && shard) {
+      const withPool = i + 1 < chain.length ? fusedConvReluPool(layer, chain[i + 1], i > 0) : null;
+      if (withPool) {
+        h = withPool(h);
+        i++; // the pooling layer ran inside
+        continue;
+      }
+      const fused = fusedConvRelu(layer, i > 0);
+      if (fused) {
+        h = fused(h);
+        continue;
+      }
+    }
+    h = layer.apply(h, { training }) as tf.Tensor;
+  }
   return h;
 }
 
