@@ -1,6 +1,7 @@
 // Synthetic images with a known bright square on the positive class, for checking that explanations look at it.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { makeRng as rng } from '../../src/engine/data/rng';
 import { imagesToTensor } from '../../src/engine/model/input';
 
 export interface Box {
@@ -8,17 +9,6 @@ export interface Box {
   y: number;
   w: number;
   h: number;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `count` images of size x size: odd indices carry a bright square (label 1, box given), even ones only noise (label 0). */

@@ -1,3 +1,5 @@
+import { makeRng } from '../data/rng';
+
 // Seeded randomness for training. Every random draw is keyed by what it is for (epoch, sample,
 // purpose), never by the order of calls, so results do not depend on how batches are split
 // across workers.
@@ -20,23 +22,14 @@ export function mixKey(...parts: number[]): number {
   return h >>> 0;
 }
 
-/** mulberry32: small, fast, good enough for shuffling, dropout masks and augmentation. Returns floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The engine's one seeded generator (mulberry32), also used by the data split and the sample images. */
+export { makeRng as rng } from '../data/rng';
 
 /** Fisher-Yates permutation of 0..n-1. */
 export function permutation(n: number, seed: number): Int32Array {
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
-  const r = rng(seed);
+  const r = makeRng(seed);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
     const t = out[i];
