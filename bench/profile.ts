@@ -6,6 +6,7 @@ import { buildSeedCnn } from '../src/engine/model/seedCnn';
 import { FlatAdam } from '../src/engine/train/adam';
 import { shardGradients, trainableVariables } from '../src/engine/train/step';
 import type { Shard } from '../src/engine/train/step';
+import type { BenchRow } from './row';
 import { syntheticXrays } from './trainSupport';
 
 // 'forward' is the fused conv + ReLU training op (a custom gradient) around its FusedConv2D.
@@ -44,6 +45,24 @@ export async function profileStep(size: number, batch: number, steps = 3): Promi
   model.dispose();
   const kernels = [...byName.entries()].map(([n, [ms, c]]) => [n, ms, c] as [string, number, number]).sort((a, b) => b[1] - a[1]);
   return { totalMs: totalMs / steps, kernels };
+}
+
+/** The bench section: where one training step's time goes, so a missed speed target shows its bound. */
+export async function benchProfile(report: (row: BenchRow) => void): Promise<void> {
+  await initBackend('wasm');
+  const p = await profileStep(48, 32);
+  const section = 'profile';
+  report({ section, name: 'wasm, one thread: training step of 32 imgs 48x48 (tf.profile)', value: p.totalMs, unit: 'ms' });
+  const notes: Record<string, string> = {
+    Conv2D: 'the filter and input gradients, computed as convolutions',
+    FusedConv2D: 'forward conv + bias + ReLU',
+    BatchMatMul: 'first conv filter gradient (im2col) and dense layers',
+  };
+  for (const [name, ms] of p.kernels.slice(0, 6)) {
+    report({ section, name: `  kernel ${name}`, value: ms, unit: 'ms', baseline: p.totalMs, baselineName: 'share of the step', ratio: ms / p.totalMs, note: notes[name] });
+  }
+  const kernelMs = p.kernels.reduce((a, k) => a + k[1], 0);
+  report({ section, name: '  outside kernels (tfjs dispatch, tape, JavaScript)', value: p.totalMs - kernelMs, unit: 'ms', baseline: p.totalMs, baselineName: 'share of the step', ratio: (p.totalMs - kernelMs) / p.totalMs });
 }
 
 async function main(): Promise<void> {
