@@ -1,16 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageSet } from '../data/imageSet';
-import { imagesToTensor } from '../model/input';
+import { imagesToFloats, imagesToTensor } from '../model/input';
+import type { StepExecutor } from '../train/executor';
 import type { EvalReport } from '../types';
 import { computeEvalReport } from './metrics';
 
-/** Class probabilities for every image of a set, row-major [size, classes], in batches (dropout off). */
-export async function predictSet(model: tfl.LayersModel, set: ImageSet, batchSize = 64): Promise<Float32Array> {
+/**
+ * Class probabilities for every image of a set, row-major [size, classes], in batches (dropout off).
+ * With a pool (see createInferencePool) each batch is split across its worker threads.
+ */
+export async function predictSet(model: tfl.LayersModel, set: ImageSet, batchSize = 64, pool?: StepExecutor): Promise<Float32Array> {
   const k = (model.outputs[0].shape as number[])[1];
   const out = new Float32Array(set.size * k);
   for (let start = 0; start < set.size; start += batchSize) {
     const indices = Array.from({ length: Math.min(batchSize, set.size - start) }, (_, i) => start + i);
+    if (pool) {
+      out.set(await pool.predict(imagesToFloats(set.read(indices), indices.length, set.imageSize), indices.length), start * k);
+      continue;
+    }
     const probs = tf.tidy(() => model.predict(imagesToTensor(set.read(indices), indices.length, set.imageSize)) as tf.Tensor);
     out.set(await probs.data(), start * k);
     probs.dispose();
@@ -28,8 +36,8 @@ export function crossEntropy(labels: ArrayLike<number>, probabilities: Float32Ar
 }
 
 /** Loss, accuracy, per-class scores, confusion matrix, ROC (two classes) and misclassified images of a set. */
-export async function evaluateModel(model: tfl.LayersModel, set: ImageSet, classes: string[], batchSize = 64): Promise<EvalReport> {
-  const probabilities = await predictSet(model, set, batchSize);
+export async function evaluateModel(model: tfl.LayersModel, set: ImageSet, classes: string[], batchSize = 64, pool?: StepExecutor): Promise<EvalReport> {
+  const probabilities = await predictSet(model, set, batchSize, pool);
   return computeEvalReport({
     classes,
     labels: set.labels,

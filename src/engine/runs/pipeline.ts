@@ -6,13 +6,15 @@ import { performance } from 'node:perf_hooks';
 import { initBackend } from '../backend/select';
 import { resolveConfig, type TrainConfig } from '../config';
 import { DatasetError } from '../data/errors';
+import type { ImageSet } from '../data/imageSet';
 import { loadDataset, type LoadedDataset } from '../data/load';
 import { evaluateModel } from '../eval/evaluate';
 import { classificationReportText, confusionMatrixText } from '../eval/reportText';
 import { saveModel } from '../model/io';
 import { buildSeedCnn, MIN_IMAGE_SIZE, modelSummary } from '../model/seedCnn';
+import { createInferencePool, resolveWorkers } from '../train/parallel';
 import { trainModel, type TrainCallbacks } from '../train/train';
-import type { DatasetReport, RunRecord, TrainingOutcome } from '../types';
+import type { DatasetReport, EvalReport, RunRecord, TrainingOutcome } from '../types';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
 import { reportMarkdown, trainingTimeText } from './reportMarkdown';
 import { newRunId } from './runId';
@@ -146,7 +148,7 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
     if (result.cancelled || signal?.aborted) return await endCancelled(record, writer);
 
     const evalStart = performance.now();
-    record.metrics = await evaluateModel(model, data.test, classes, Math.max(32, config.batchSize));
+    record.metrics = await evaluateTestSplit(model, data.test, classes, config, backend.name);
     const evalSeconds = seconds(evalStart);
     if (signal?.aborted) return await endCancelled(record, writer);
 
@@ -187,4 +189,22 @@ async function endCancelled(record: RunRecord, writer: RunWriter) {
   await rm(join(writer.folder, MODEL_DIR), { recursive: true, force: true });
   await writer.save(record);
   return { tag: 'cancelled' as const, run: record, folder: writer.folder };
+}
+
+/**
+ * Starting worker threads costs about as much as predicting a few hundred 48x48 images on one
+ * thread, so only a large test split is spread over them.
+ */
+const PARALLEL_EVAL_MIN_IMAGES = 1000;
+
+async function evaluateTestSplit(model: tfl.LayersModel, test: ImageSet, classes: string[], config: TrainConfig, backend: string): Promise<EvalReport> {
+  const batchSize = Math.max(32, config.batchSize);
+  const workers = resolveWorkers(config.workers, backend);
+  if (workers < 2 || test.size < PARALLEL_EVAL_MIN_IMAGES) return evaluateModel(model, test, classes, batchSize);
+  const pool = await createInferencePool(model, workers);
+  try {
+    return await evaluateModel(model, test, classes, batchSize, pool);
+  } finally {
+    await pool.close();
+  }
 }

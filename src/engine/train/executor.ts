@@ -3,13 +3,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { FlatAdam } from './adam';
-import { evaluateShard, shardGradients } from './step';
+import { evaluateShard, predictShard, shardGradients } from './step';
 import type { LossSpec, Shard, ShardStats } from './step';
 
 export interface StepExecutor {
   /** Computes the batch gradient and applies one optimizer step; returns the batch's loss sum and correct count. */
   step(batch: Shard): Promise<ShardStats>;
   evaluate(x: Float32Array, labels: Int32Array): Promise<ShardStats>;
+  /** Class probabilities of n images (inference mode), row-major [n, classes]. */
+  predict(x: Float32Array, n: number): Promise<Float32Array>;
   readonly workers: number;
   close(): Promise<void>;
 }
@@ -33,6 +35,10 @@ export class LocalExecutor implements StepExecutor {
 
   async evaluate(x: Float32Array, labels: Int32Array): Promise<ShardStats> {
     return evaluateShard(this.model, x, labels, this.spec);
+  }
+
+  async predict(x: Float32Array, n: number): Promise<Float32Array> {
+    return predictShard(this.model, x, n);
   }
 
   async close(): Promise<void> {}

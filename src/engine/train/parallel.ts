@@ -11,7 +11,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { FlatAdam } from './adam';
 import type { StepExecutor } from './executor';
 import type { FromWorker, ToWorker } from './protocol';
-import { evaluateShard, shardGradients, trainableVariables } from './step';
+import { evaluateShard, predictShard, shardGradients, trainableVariables } from './step';
 import type { LossSpec, Shard, ShardStats } from './step';
 
 /** 0 means one per core. Native TensorFlow threads its own kernels, so it trains in one thread. */
@@ -122,6 +122,25 @@ class ParallelExecutor implements StepExecutor {
     return stats;
   }
 
+  async predict(x: Float32Array, n: number): Promise<Float32Array> {
+    const bounds = shardBounds(n, this.workers);
+    const px = x.length / n;
+    const replies = this.links.filter((_, k) => bounds[k + 2] > bounds[k + 1]).map((link, k) => {
+      const [a, b] = [bounds[k + 1], bounds[k + 2]];
+      const xs = x.slice(a * px, b * px);
+      return link.request({ type: 'predict', version: this.version, x: xs, n: b - a }, [xs.buffer]);
+    });
+    const own = predictShard(this.model, x.subarray(0, bounds[1] * px), bounds[1]);
+    const classes = own.length / bounds[1];
+    const out = new Float32Array(n * classes);
+    out.set(own);
+    for (const [k, reply] of (await Promise.all(replies)).entries()) {
+      if (reply.type !== 'predicted') throw new Error(`unexpected reply ${reply.type}`);
+      out.set(reply.probs, bounds[k + 1] * classes);
+    }
+    return out;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.links.map((l) => l.worker.terminate()));
   }
@@ -149,4 +168,11 @@ export async function createParallelExecutor(model: tfl.LayersModel, optimizer: 
     throw e;
   }
   return executor;
+}
+
+/** Worker threads for inference only (evaluation, batch prediction), holding the model's current weights. */
+export async function createInferencePool(model: tfl.LayersModel, workers: number): Promise<StepExecutor> {
+  const numClasses = (model.outputs[0].shape as number[])[1];
+  const spec: LossSpec = { kind: 'crossentropy', gamma: 2, numClasses };
+  return createParallelExecutor(model, sharedAdam(model, 0.001), spec, workers);
 }

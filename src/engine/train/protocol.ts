@@ -31,10 +31,18 @@ export interface EvalMessage {
   labels: Int32Array;
 }
 
-export type ToWorker = InitMessage | StepMessage | EvalMessage;
+export interface PredictMessage {
+  type: 'predict';
+  version: number;
+  x: Float32Array;
+  n: number;
+}
+
+export type ToWorker = InitMessage | StepMessage | EvalMessage | PredictMessage;
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'grads'; grads: Float32Array; lossSum: number; correct: number }
   | { type: 'evaluated'; lossSum: number; correct: number }
+  | { type: 'predicted'; probs: Float32Array }
   | { type: 'error'; message: string };

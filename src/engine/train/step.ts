@@ -140,6 +140,14 @@ export function shardGradients(model: tfl.LayersModel, shard: Shard, spec: LossS
   return { grads, stats };
 }
 
+/** Class probabilities of a shard in inference mode, row-major [n, classes]. */
+export function predictShard(model: tfl.LayersModel, x: Float32Array, n: number): Float32Array {
+  const probs = tf.tidy(() => forward(model, inputTensor(model, x, n), false));
+  const out = new Float32Array(probs.dataSync());
+  probs.dispose();
+  return out;
+}
+
 /** Loss sum (unweighted, as Keras reports val_loss) and correct count of a shard in inference mode. */
 export function evaluateShard(model: tfl.LayersModel, x: Float32Array, labels: Int32Array, spec: LossSpec): ShardStats {
   const [lossSumT, correctT] = tf.tidy(() => {

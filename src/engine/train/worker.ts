@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../backend/select';
 import type { BackendPreference } from '../config';
 import type { FromWorker, InitMessage, ToWorker } from './protocol';
-import { evaluateShard, shardGradients, trainableVariables } from './step';
+import { evaluateShard, predictShard, shardGradients, trainableVariables } from './step';
 
 let model: tfl.LayersModel | undefined;
 let init: InitMessage | undefined;
@@ -52,14 +52,21 @@ async function handle(msg: ToWorker): Promise<FromWorker> {
     tf.dispose(grads);
     return { type: 'grads', grads: flat, ...stats };
   }
+  if (msg.type === 'predict') return { type: 'predicted', probs: predictShard(model, msg.x, msg.n) };
   return { type: 'evaluated', ...evaluateShard(model, msg.x, msg.labels, init.spec) };
+}
+
+function transferables(reply: FromWorker): ArrayBuffer[] {
+  if (reply.type === 'grads') return [reply.grads.buffer as ArrayBuffer];
+  if (reply.type === 'predicted') return [reply.probs.buffer as ArrayBuffer];
+  return [];
 }
 
 if (parentPort) {
   const port = parentPort;
   port.on('message', (msg: ToWorker) => {
     handle(msg).then(
-      (reply) => port.postMessage(reply, reply.type === 'grads' ? [reply.grads.buffer as ArrayBuffer] : []),
+      (reply) => port.postMessage(reply, transferables(reply)),
       (e: unknown) => port.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies FromWorker),
     );
   });
