@@ -1,7 +1,7 @@
 // Messages between the training thread and its data-parallel worker threads. Weights travel
 // through one SharedArrayBuffer (written by the trainer after each optimizer step, read by the
 // workers before each request); gradients come back as transferred Float32Arrays.
-import type { LossSpec } from './step';
+import type { LossSpec, Shard } from './step';
 
 export interface InitMessage {
   type: 'init';
@@ -13,15 +13,10 @@ export interface InitMessage {
   shapes: number[][];
 }
 
-export interface StepMessage {
+/** One worker's shard of a training batch. */
+export interface StepMessage extends Shard {
   type: 'step';
   version: number;
-  x: Float32Array;
-  labels: Int32Array;
-  positions: Int32Array;
-  batchSize: number;
-  seed: number;
-  epoch: number;
 }
 
 export interface EvalMessage {
