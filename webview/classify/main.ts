@@ -1,4 +1,5 @@
 // Entry point of the classify webview bundle (dist/webview/classify.js).
+import baseCss from '../shared/base.css';
 import { adoptStyles } from '../shared/styles';
 import { registerToolkit } from '../shared/toolkit';
 import { ClassifyApp } from './app';
@@ -7,6 +8,7 @@ import detailCss from './detail.css';
 import tableCss from './table.css';
 
 registerToolkit();
+adoptStyles(baseCss);
 adoptStyles(css);
 adoptStyles(detailCss);
 adoptStyles(tableCss);
