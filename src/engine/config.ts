@@ -1,48 +1,84 @@
-// Training settings. Defaults reproduce the seed model (48x48 gray, Adam 1e-3, batch 32,
-// 20 epochs, early stopping on val_loss with patience 4, 70/15/15 split); the only departure
-// is class weighting, which switches itself on for imbalanced data ('auto').
+// Training settings. A model preset brings its own recipe: `radnet` (the default, a batch-normalised
+// CNN with global average pooling, trained with augmentation, a cosine learning-rate schedule and
+// model selection on validation AUC) or `seed` (the original student CNN and recipe: 48x48 gray,
+// Adam 1e-3 constant, batch 32, 20 epochs, early stopping on val_loss with patience 4). Any option
+// set explicitly overrides the preset's value.
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type ClassWeighting = 'auto' | 'balanced' | 'none';
 export type LossKind = 'crossentropy' | 'focal';
+export type ModelPreset = 'radnet' | 'seed';
+export type LrSchedule = 'cosine' | 'constant';
+/** What picks the epoch to keep: validation AUC (two classes) or macro-F1 (more), or validation loss. */
+export type SelectionMetric = 'auto' | 'loss';
+export type Sampling = 'shuffle' | 'balanced';
 
 export interface TrainConfig {
+  model: ModelPreset;
   imageSize: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
+  lrSchedule: LrSchedule;
   patience: number;
+  selectBy: SelectionMetric;
   seed: number;
   valFraction: number;
   testFraction: number;
   classWeighting: ClassWeighting;
+  sampling: Sampling;
   loss: LossKind;
   focalGamma: number;
   augment: boolean;
+  /** Test-time augmentation: average the predictions of the image and its mirror image at evaluation. */
+  tta: boolean;
+  /** Two classes: the decision threshold reaches this validation sensitivity; 0 maximises sensitivity + specificity. */
+  targetSensitivity: number;
+  /** A TensorFlow.js layers model folder (or a run folder) to fine-tune from; empty trains from scratch. */
+  baseModel: string;
+  /** Name of the base model's layer whose output feeds the new head; empty: the last layer before its classifier. */
+  cutLayer: string;
+  /** Epochs that train only the new head before the base model is unfrozen. */
+  freezeEpochs: number;
   backend: BackendPreference;
   /** Data-parallel training workers; 0 picks one per core. */
   workers: number;
 }
 
+export const MODEL_PRESETS: readonly ModelPreset[] = ['radnet', 'seed'];
+
+type Recipe = Pick<TrainConfig, 'imageSize' | 'epochs' | 'learningRate' | 'lrSchedule' | 'patience' | 'selectBy' | 'augment'>;
+
+/** Each preset's own recipe; see README "Model presets" for the measurements behind radnet's. */
+export const PRESET_RECIPES: Readonly<Record<ModelPreset, Readonly<Recipe>>> = Object.freeze({
+  radnet: Object.freeze({ imageSize: 96, epochs: 24, learningRate: 0.002, lrSchedule: 'cosine', patience: 8, selectBy: 'auto', augment: true }),
+  seed: Object.freeze({ imageSize: 48, epochs: 20, learningRate: 0.001, lrSchedule: 'constant', patience: 4, selectBy: 'loss', augment: false }),
+});
+
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
-  imageSize: 48,
-  epochs: 20,
+  model: 'radnet',
+  ...PRESET_RECIPES.radnet,
   batchSize: 32,
-  learningRate: 0.001,
-  patience: 4,
   seed: 42,
   valFraction: 0.15,
   testFraction: 0.15,
   classWeighting: 'auto',
+  sampling: 'shuffle',
   loss: 'crossentropy',
   focalGamma: 2,
-  augment: false,
+  tta: false,
+  targetSensitivity: 0,
+  baseModel: '',
+  cutLayer: '',
+  freezeEpochs: 3,
   backend: 'auto',
   workers: 0,
 });
 
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
-  const merged: TrainConfig = { ...DEFAULT_CONFIG };
+  const preset = partial.model ?? DEFAULT_CONFIG.model;
+  if (!MODEL_PRESETS.includes(preset)) throw new RangeError(`Invalid training setting: model must be one of ${MODEL_PRESETS.join(', ')}, got ${String(preset)}`);
+  const merged: TrainConfig = { ...DEFAULT_CONFIG, ...PRESET_RECIPES[preset] };
   for (const [key, value] of Object.entries(partial) as [keyof TrainConfig, unknown][]) {
     if (value !== undefined && value !== null) (merged as unknown as Record<string, unknown>)[key] = value;
   }
@@ -50,20 +86,36 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   return merged;
 }
 
+const oneOf = (value: unknown, allowed: readonly string[]) => typeof value === 'string' && allowed.includes(value);
+
 export function validateConfig(c: TrainConfig): void {
   const fail = (msg: string): never => {
     throw new RangeError(`Invalid training setting: ${msg}`);
   };
+  if (!oneOf(c.model, MODEL_PRESETS)) fail(`model must be one of ${MODEL_PRESETS.join(', ')}, got ${c.model}`);
   if (!Number.isInteger(c.imageSize) || c.imageSize < 22 || c.imageSize > 512) fail(`imageSize must be an integer from 22 (the smallest input the three conv-pool stages can reduce) to 512, got ${c.imageSize}`);
   if (!Number.isInteger(c.epochs) || c.epochs < 1) fail(`epochs must be a positive integer, got ${c.epochs}`);
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) fail(`batchSize must be a positive integer, got ${c.batchSize}`);
   if (!(c.learningRate > 0 && c.learningRate < 1)) fail(`learningRate must be in (0, 1), got ${c.learningRate}`);
+  if (!oneOf(c.lrSchedule, ['cosine', 'constant'])) fail(`lrSchedule must be cosine or constant, got ${c.lrSchedule}`);
   if (!Number.isInteger(c.patience) || c.patience < 0) fail(`patience must be a non-negative integer, got ${c.patience}`);
+  if (!oneOf(c.selectBy, ['auto', 'loss'])) fail(`selectBy must be auto or loss, got ${c.selectBy}`);
+  if (!Number.isSafeInteger(c.seed)) fail(`seed must be an integer, got ${c.seed}`);
   if (!(c.valFraction > 0 && c.testFraction > 0 && c.valFraction + c.testFraction < 1)) {
     fail(`valFraction and testFraction must be positive and sum below 1, got ${c.valFraction} and ${c.testFraction}`);
   }
-  if (!['auto', 'balanced', 'none'].includes(c.classWeighting)) fail(`classWeighting must be auto, balanced or none, got ${c.classWeighting}`);
-  if (!['crossentropy', 'focal'].includes(c.loss)) fail(`loss must be crossentropy or focal, got ${c.loss}`);
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(c.backend)) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
+  if (!oneOf(c.classWeighting, ['auto', 'balanced', 'none'])) fail(`classWeighting must be auto, balanced or none, got ${c.classWeighting}`);
+  if (!oneOf(c.sampling, ['shuffle', 'balanced'])) fail(`sampling must be shuffle or balanced, got ${c.sampling}`);
+  if (!oneOf(c.loss, ['crossentropy', 'focal'])) fail(`loss must be crossentropy or focal, got ${c.loss}`);
+  if (typeof c.focalGamma !== 'number' || !(c.focalGamma >= 0 && c.focalGamma <= 10)) fail(`focalGamma must be a number from 0 to 10, got ${c.focalGamma}`);
+  if (typeof c.augment !== 'boolean') fail(`augment must be true or false, got ${String(c.augment)}`);
+  if (typeof c.tta !== 'boolean') fail(`tta must be true or false, got ${String(c.tta)}`);
+  if (typeof c.targetSensitivity !== 'number' || !(c.targetSensitivity === 0 || (c.targetSensitivity > 0 && c.targetSensitivity < 1))) {
+    fail(`targetSensitivity must be 0 (maximise sensitivity + specificity) or a number strictly between 0 and 1, got ${c.targetSensitivity}`);
+  }
+  if (typeof c.baseModel !== 'string') fail(`baseModel must be a folder path, got ${String(c.baseModel)}`);
+  if (typeof c.cutLayer !== 'string') fail(`cutLayer must be a layer name, got ${String(c.cutLayer)}`);
+  if (!Number.isInteger(c.freezeEpochs) || c.freezeEpochs < 0) fail(`freezeEpochs must be a non-negative integer, got ${c.freezeEpochs}`);
+  if (!oneOf(c.backend, ['auto', 'tensorflow', 'wasm', 'cpu'])) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
   if (!Number.isInteger(c.workers) || c.workers < 0) fail(`workers must be a non-negative integer, got ${c.workers}`);
 }

@@ -3,6 +3,7 @@
 // Conv2DBackpropInput is a naive loop about 8x slower than the same sums done as a conv2d.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { registerBnKernels } from './bnKernels';
 import { IM2COL_T, registerHeapKernels } from './heapKernels';
 import type { Im2ColAttrs } from './heapKernels';
 
@@ -162,4 +163,5 @@ export function registerWasmTrainingKernels(): void {
   tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: backpropFilterKernel as tf.KernelFunc });
   tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: backpropInputKernel as tf.KernelFunc });
   registerHeapKernels();
+  registerBnKernels();
 }

@@ -3,6 +3,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 /** Name of the last convolution, where Grad-CAM reads its feature maps. */
 export const LAST_CONV_LAYER = 'last_conv';
 
+/** Name of the layer whose output Grad-CAM reads in models with normalised convolutions (after batch norm and ReLU). */
+export const CAM_LAYER = 'cam_features';
+
 /** Smallest input the seed CNN can take: three 'valid' 3x3 convs and 2x2 pools must leave at least one cell. */
 export const MIN_IMAGE_SIZE = 22;
 
@@ -63,9 +66,9 @@ export function modelSummary(model: tfl.LayersModel): string {
   return lines.join('\n') + '\n';
 }
 
-/** The last Conv2D layer of a model: by its name when the model is ours, else the last layer of class Conv2D. */
+/** The layer whose feature maps Grad-CAM weighs: by name when the model is ours, else the last layer of class Conv2D. */
 export function findLastConv(model: tfl.LayersModel): tfl.layers.Layer {
-  const byName = model.layers.find((l) => l.name === LAST_CONV_LAYER);
+  const byName = model.layers.find((l) => l.name === CAM_LAYER) ?? model.layers.find((l) => l.name === LAST_CONV_LAYER);
   if (byName) return byName;
   for (let i = model.layers.length - 1; i >= 0; i--) {
     if (model.layers[i].getClassName() === 'Conv2D') return model.layers[i];

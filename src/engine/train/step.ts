@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossKind } from '../config';
 import { fusedConvRelu, fusedConvReluPool } from './fusedConv';
+import { fusedConvBnRelu } from './fusedConvBn';
 import { mixKey, rng, Stream } from './rng';
 
 export interface LossSpec {
@@ -77,6 +78,12 @@ export function forward(model: tfl.LayersModel, x: tf.Tensor, training: boolean,
       continue;
     }
     if (training && shard) {
+      const withBn = fusedConvBnRelu(chain, i, i > 0);
+      if (withBn) {
+        h = withBn.apply(h);
+        i += withBn.covers - 1; // the covered layers ran inside
+        continue;
+      }
       const withPool = i + 1 < chain.length ? fusedConvReluPool(layer, chain[i + 1], i > 0) : null;
       if (withPool) {
         h = withPool(h);
