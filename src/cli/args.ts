@@ -1,7 +1,6 @@
 // Command-line parsing on node's own parseArgs; every mistake becomes a UsageError (exit code 2).
 import { parseArgs } from 'node:util';
 import { resolveConfig, type TrainConfig } from '../engine/config';
-import { MIN_IMAGE_SIZE } from '../engine/model/seedCnn';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -33,7 +32,16 @@ export interface SampleCommand {
   out: string;
 }
 
-export type Command = TrainCommand | PredictCommand | SampleCommand | { command: 'help' } | { command: 'version' };
+/** Trains the default model and the seed preset on the same data and prints their figures side by side. */
+export interface DemoCommand {
+  command: 'demo';
+  folder?: string;
+  runsDir?: string;
+  cacheDir?: string;
+  config: Partial<TrainConfig>;
+}
+
+export type Command = TrainCommand | PredictCommand | SampleCommand | DemoCommand | { command: 'help' } | { command: 'version' };
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
 
@@ -61,8 +69,8 @@ function choice<T extends string>(name: string, raw: string | undefined, allowed
   return raw as T;
 }
 
-function parseTrain(rest: string[]): TrainCommand | { command: 'help' } {
-  const { values: v, positionals } = parse(rest, {
+const TRAIN_OPTIONS: OptionSpec = {
+    model: { type: 'string' },
     epochs: { type: 'string' },
     'batch-size': { type: 'string' },
     lr: { type: 'string' },
@@ -75,16 +83,27 @@ function parseTrain(rest: string[]): TrainCommand | { command: 'help' } {
     loss: { type: 'string' },
     'focal-gamma': { type: 'string' },
     augment: { type: 'boolean' },
+    'no-augment': { type: 'boolean' },
+    'lr-schedule': { type: 'string' },
+    'select-by': { type: 'string' },
+    sampling: { type: 'string' },
+    tta: { type: 'boolean' },
+    'target-sensitivity': { type: 'string' },
+    'base-model': { type: 'string' },
+    'cut-layer': { type: 'string' },
+    'freeze-epochs': { type: 'string' },
     backend: { type: 'string' },
     workers: { type: 'string' },
     'runs-dir': { type: 'string' },
     'cache-dir': { type: 'string' },
     json: { type: 'boolean' },
-  });
-  if (v.help) return { command: 'help' };
-  if (positionals.length > 1) throw new UsageError(`train takes one dataset folder, got ${positionals.length}: ${positionals.join(' ')}`);
+};
+
+function trainConfig(v: Record<string, string | boolean | undefined>): Partial<TrainConfig> {
   const s = (k: string) => v[k] as string | undefined;
+  if (v.augment && v['no-augment']) throw new UsageError('--augment and --no-augment contradict each other');
   const config: Partial<TrainConfig> = {
+    model: choice('model', s('model'), ['radnet', 'seed'] as const),
     epochs: num('epochs', s('epochs'), true),
     batchSize: num('batch-size', s('batch-size'), true),
     learningRate: num('lr', s('lr'), false),
@@ -96,19 +115,42 @@ function parseTrain(rest: string[]): TrainCommand | { command: 'help' } {
     classWeighting: choice('class-weighting', s('class-weighting'), ['auto', 'balanced', 'none'] as const),
     loss: choice('loss', s('loss'), ['crossentropy', 'focal'] as const),
     focalGamma: num('focal-gamma', s('focal-gamma'), false),
-    augment: v.augment ? true : undefined,
+    augment: v.augment ? true : v['no-augment'] ? false : undefined,
+    lrSchedule: choice('lr-schedule', s('lr-schedule'), ['cosine', 'constant'] as const),
+    selectBy: choice('select-by', s('select-by'), ['auto', 'loss'] as const),
+    sampling: choice('sampling', s('sampling'), ['shuffle', 'balanced'] as const),
+    tta: v.tta ? true : undefined,
+    targetSensitivity: num('target-sensitivity', s('target-sensitivity'), false),
+    baseModel: s('base-model'),
+    cutLayer: s('cut-layer'),
+    freezeEpochs: num('freeze-epochs', s('freeze-epochs'), true),
     backend: choice('backend', s('backend'), ['auto', 'wasm', 'cpu', 'tensorflow'] as const),
     workers: num('workers', s('workers'), true),
   };
+  for (const key of Object.keys(config) as (keyof TrainConfig)[]) if (config[key] === undefined) delete config[key];
   try {
     resolveConfig(config);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (config.imageSize !== undefined && config.imageSize < MIN_IMAGE_SIZE) {
-    throw new UsageError(`--image-size must be at least ${MIN_IMAGE_SIZE} for the seed CNN, got ${config.imageSize}`);
-  }
-  return { command: 'train', folder: positionals[0], config, runsDir: s('runs-dir'), cacheDir: s('cache-dir'), json: Boolean(v.json) };
+  return config;
+}
+
+function parseTrain(rest: string[]): TrainCommand | { command: 'help' } {
+  const { values: v, positionals } = parse(rest, TRAIN_OPTIONS);
+  if (v.help) return { command: 'help' };
+  if (positionals.length > 1) throw new UsageError(`train takes one dataset folder, got ${positionals.length}: ${positionals.join(' ')}`);
+  const s = (k: string) => v[k] as string | undefined;
+  return { command: 'train', folder: positionals[0], config: trainConfig(v), runsDir: s('runs-dir'), cacheDir: s('cache-dir'), json: Boolean(v.json) };
+}
+
+function parseDemo(rest: string[]): DemoCommand | { command: 'help' } {
+  const { values: v, positionals } = parse(rest, TRAIN_OPTIONS);
+  if (v.help) return { command: 'help' };
+  if (v.model !== undefined) throw new UsageError('demo trains both model presets; leave out --model');
+  if (positionals.length > 1) throw new UsageError(`demo takes at most one dataset folder, got ${positionals.length}`);
+  const s = (k: string) => v[k] as string | undefined;
+  return { command: 'demo', folder: positionals[0], config: trainConfig(v), runsDir: s('runs-dir'), cacheDir: s('cache-dir') };
 }
 
 function parsePredict(rest: string[]): PredictCommand | { command: 'help' } {
@@ -129,6 +171,8 @@ export function parseCommand(argv: string[]): Command {
       return parseTrain(rest);
     case 'predict':
       return parsePredict(rest);
+    case 'demo':
+      return parseDemo(rest);
     case 'sample-data': {
       const { values, positionals } = parse(rest, {});
       if (values.help) return { command: 'help' };
@@ -136,6 +180,6 @@ export function parseCommand(argv: string[]): Command {
       return { command: 'sample-data', out: positionals[0] };
     }
     default:
-      throw new UsageError(`unknown command "${first}" (commands: train, predict, sample-data)`);
+      throw new UsageError(`unknown command "${first}" (commands: train, predict, sample-data, demo)`);
   }
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { version } from '../../package.json';
 import { generateSampleDataset } from '../engine/data/sample';
 import { parseCommand, UsageError } from './args';
+import { demoCommand } from './demoCommand';
 import { EXIT } from './exitCodes';
 import { predictCommand } from './predictCommand';
 import { DEFAULT_RUNS_DIR, SAMPLE_DIR, trainCommand } from './trainCommand';
@@ -10,8 +11,11 @@ import { DEFAULT_RUNS_DIR, SAMPLE_DIR, trainCommand } from './trainCommand';
 const HELP = `fracture-cnn ${version}: train a fracture classifier on a folder of X-rays, and explain its predictions.
 
 Usage:
-  fracture-cnn train [folder] [options]      train the seed CNN; without a folder, on the built-in
-                                             sample data (written once to ./${SAMPLE_DIR})
+  fracture-cnn train [folder] [options]      train a classifier (the radnet model unless --model seed);
+                                             without a folder, on the built-in sample data (written
+                                             once to ./${SAMPLE_DIR})
+  fracture-cnn demo [folder] [options]       train radnet and the seed preset on the same data and
+                                             print their test figures side by side
   fracture-cnn predict <run-or-model-folder> <image...> [--gradcam out-folder] [--class N] [--json]
   fracture-cnn sample-data <out-folder>      write the built-in synthetic sample dataset
   fracture-cnn --help | --version
@@ -19,17 +23,28 @@ Usage:
 A dataset folder holds one subfolder of images per class (or train/, val/, test/ with class
 subfolders). PNG, JPEG, BMP, TIFF, WebP and GIF are read.
 
-Train options (defaults in brackets):
-  --epochs N            maximum epochs [20]
+Train options (defaults in brackets; "radnet / seed" where the model preset decides):
+  --model radnet|seed   model preset and its recipe [radnet]; seed is the original student CNN
+  --epochs N            maximum epochs [24 / 20]
   --batch-size N        images per batch [32]
-  --lr X                Adam learning rate [0.001]
-  --patience N          early stopping patience on validation loss [4]
+  --lr X                Adam learning rate, the peak with a schedule [0.002 / 0.001]
+  --lr-schedule cosine|constant          [cosine / constant]
+  --patience N          early stopping: epochs without a better validation figure [8 / 4]
+  --select-by auto|loss keep the epoch with the best validation AUC (macro-F1 with more than two
+                        classes), or the lowest validation loss [auto / loss]
   --seed N              seed for split, weights, shuffling, augmentation [42]
-  --image-size N        side of the square gray model input [48]
+  --image-size N        side of the square gray model input [96 / 48]
   --val X / --test X    validation / test share per class [0.15 / 0.15]
   --class-weighting auto|balanced|none   [auto: balanced when the largest class is > 2x the smallest]
   --loss crossentropy|focal              [crossentropy]  (--focal-gamma X [2])
-  --augment             random rotations, shifts, flips, brightness/contrast on training batches
+  --augment, --no-augment               X-ray augmentation of training images [on / off]
+  --sampling shuffle|balanced            balanced: every batch draws its classes equally [shuffle]
+  --tta                 average each test prediction with the mirror image's
+  --target-sensitivity X                 two classes: threshold reaching this validation
+                        sensitivity [0: maximise sensitivity + specificity]
+  --base-model DIR      fine-tune from a TensorFlow.js layers model folder or a run folder
+  --cut-layer NAME      base model layer that feeds the new head [its last feature map]
+  --freeze-epochs N     epochs with the base frozen before every layer trains [3]
   --backend auto|wasm|cpu|tensorflow     [auto]
   --workers N           data-parallel training threads, 0 = one per core [0]
   --runs-dir DIR        where run folders are written [./${DEFAULT_RUNS_DIR}]
@@ -70,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
       return trainCommand(cmd);
     case 'predict':
       return predictCommand(cmd);
+    case 'demo':
+      return demoCommand(cmd);
     case 'sample-data': {
       const r = await generateSampleDataset(resolve(cmd.out));
       process.stdout.write(`Wrote ${r.fractured} fractured and ${r.normal} normal images to ${r.root}\nFracture boxes: ${r.boxesFile}\n`);

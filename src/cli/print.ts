@@ -31,7 +31,8 @@ export function datasetText(d: DatasetReport): string {
 
 export function epochLine(m: EpochMetrics, epochs: number): string {
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : ' n/a ');
-  return `Epoch ${String(m.epoch).padStart(String(epochs).length)}/${epochs}  loss ${f(m.loss)}  acc ${f(m.acc)}  val_loss ${f(m.valLoss)}  val_acc ${f(m.valAcc)}  ${m.seconds.toFixed(1)} s\n`;
+  const auc = m.valAuc !== undefined ? `  val_auc ${f(m.valAuc)}` : m.valMacroF1 !== undefined ? `  val_macro_f1 ${f(m.valMacroF1)}` : '';
+  return `Epoch ${String(m.epoch).padStart(String(epochs).length)}/${epochs}  loss ${f(m.loss)}  acc ${f(m.acc)}  val_loss ${f(m.valLoss)}  val_acc ${f(m.valAcc)}${auc}  ${m.seconds.toFixed(1)} s\n`;
 }
 
 export function resultsText(run: RunRecord, folder: string): string {
@@ -42,6 +43,8 @@ export function resultsText(run: RunRecord, folder: string): string {
     lines.push('', `Test split: loss ${m.loss.toFixed(4)}, accuracy ${m.accuracy.toFixed(4)}`, '', classificationReportText(m).trimEnd(), '', 'Confusion matrix (rows: true class, columns: predicted):', confusionMatrixText(m).trimEnd());
     if (m.roc) lines.push('', `ROC AUC (positive class "${m.classes[m.roc.positiveClass]}"): ${m.roc.auc.toFixed(4)}`);
     if (m.sensitivity !== undefined && m.specificity !== undefined) lines.push(`Sensitivity ${m.sensitivity.toFixed(4)}, specificity ${m.specificity.toFixed(4)}`);
+    lines.push(...thresholdLines(run));
+    if (m.localization) lines.push(`Grad-CAM pointing game: the heat-map peak lies inside the fracture box in ${m.localization.hits} of ${m.localization.total} fractured test images (${(100 * m.localization.share).toFixed(1)}%)`);
   }
   if (run.timings) {
     const t = run.timings;
@@ -50,4 +53,18 @@ export function resultsText(run: RunRecord, folder: string): string {
   }
   lines.push('', `Run folder: ${folder}`);
   return lines.join('\n') + '\n';
+}
+
+/** The decision threshold, and what the plain 0.5 rule would have given on the same test images. */
+export function thresholdLines(run: RunRecord): string[] {
+  const m = run.metrics;
+  if (!m?.threshold || !m.atDefault) return [];
+  const t = m.threshold;
+  const how = t.method === 'target-sensitivity' ? `the highest reaching validation sensitivity ${t.targetSensitivity}` : 'maximising validation sensitivity + specificity';
+  const d = m.atDefault;
+  const pct = (v?: number) => (v === undefined ? 'n/a' : v.toFixed(4));
+  return [
+    `Decision threshold ${t.value.toFixed(4)} on P(${m.classes[t.positiveClass]}) (${how}; validation sensitivity ${pct(t.valSensitivity)}, specificity ${pct(t.valSpecificity)}); figures above use it.`,
+    `At the plain 0.5 rule instead: accuracy ${pct(d.accuracy)}, sensitivity ${pct(d.sensitivity)}, specificity ${pct(d.specificity)}, macro-F1 ${pct(d.macroF1)}`,
+  ];
 }

@@ -30,6 +30,13 @@ async function sampleFolder(out: NodeJS.WriteStream): Promise<string> {
 }
 
 export async function trainCommand(cmd: TrainCommand): Promise<number> {
+  return (await runTrainCommand(cmd)).code;
+}
+
+type Outcome = Awaited<ReturnType<typeof runTraining>>;
+
+/** Trains as `train` does; also hands back the outcome (the demo compares two). */
+export async function runTrainCommand(cmd: TrainCommand): Promise<{ code: number; outcome?: Outcome }> {
   // With --json, stdout carries only the final JSON; people still see progress on stderr.
   const out = cmd.json ? process.stderr : process.stdout;
   const bar = new ProgressLine(out);
@@ -40,7 +47,7 @@ export async function trainCommand(cmd: TrainCommand): Promise<number> {
   } catch (err) {
     if (!(err instanceof DatasetError)) throw err;
     process.stderr.write(`fracture-cnn: dataset error: ${err.message}\n`);
-    return EXIT.dataset;
+    return { code: EXIT.dataset };
   }
   const controller = new AbortController();
   let interrupts = 0;
@@ -57,7 +64,7 @@ export async function trainCommand(cmd: TrainCommand): Promise<number> {
       datasetFolder: folder,
       runsFolder: cmd.runsDir ?? DEFAULT_RUNS_DIR,
       cacheDir: cmd.cacheDir,
-      config,
+      config: cmd.config,
       signal: controller.signal,
       callbacks: {
         onLog: (line) => {
@@ -88,14 +95,14 @@ export async function trainCommand(cmd: TrainCommand): Promise<number> {
     switch (outcome.tag) {
       case 'completed':
         out.write(resultsText(outcome.run, outcome.folder ?? ''));
-        return EXIT.ok;
+        return { code: EXIT.ok, outcome };
       case 'cancelled':
         out.write(`Training cancelled${outcome.folder ? `; run marked cancelled in ${outcome.folder}` : ''}.\n`);
-        return EXIT.cancelled;
+        return { code: EXIT.cancelled, outcome };
       case 'failed':
-        process.stderr.write(`fracture-cnn: ${outcome.kind === 'dataset' ? 'dataset error' : 'training failed'}: ${outcome.message}\n`);
+        process.stderr.write(`fracture-cnn: ${outcome.kind === 'dataset' ? 'dataset error' : outcome.kind === 'config' ? 'invalid setting' : 'training failed'}: ${outcome.message}\n`);
         if (outcome.folder) process.stderr.write(`Run marked failed in ${outcome.folder}\n`);
-        return outcome.kind === 'dataset' ? EXIT.dataset : outcome.kind === 'config' ? EXIT.usage : EXIT.failed;
+        return { code: outcome.kind === 'dataset' ? EXIT.dataset : outcome.kind === 'config' ? EXIT.usage : EXIT.failed, outcome };
     }
   } finally {
     process.off('SIGINT', onSigint);

@@ -21,10 +21,16 @@ export class Config {
     return this.workspaceFolder?.uri.fsPath ?? this.base ?? process.cwd();
   }
 
-  /** The training options, named as the engine names them. */
+  /**
+   * The training options the user set, named as the engine names them. Unset ones are left out
+   * (not filled with package.json's defaults) so that the chosen model preset's recipe applies.
+   */
   get trainConfig(): Partial<TrainConfig> {
     const section = this.section;
-    return trainConfigFromSettings((name) => section.get(name));
+    return trainConfigFromSettings((name) => {
+      const i = section.inspect(name);
+      return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+    });
   }
 
   /** The configured dataset folder as an absolute path, or undefined when the setting is empty. */

@@ -6,18 +6,27 @@ import type { TrainConfig } from '../engine/config';
 
 /** Setting name (after "fractureCnn.") of every training option. */
 export const TRAIN_SETTINGS: Readonly<Record<keyof TrainConfig, string>> = {
+  model: 'model',
   imageSize: 'imageSize',
   epochs: 'epochs',
   batchSize: 'batchSize',
   learningRate: 'learningRate',
+  lrSchedule: 'learningRateSchedule',
   patience: 'patience',
+  selectBy: 'selectBy',
   seed: 'seed',
   valFraction: 'validationFraction',
   testFraction: 'testFraction',
   classWeighting: 'classWeighting',
+  sampling: 'sampling',
   loss: 'loss',
   focalGamma: 'focalGamma',
   augment: 'augment',
+  tta: 'testTimeAugmentation',
+  targetSensitivity: 'targetSensitivity',
+  baseModel: 'baseModel',
+  cutLayer: 'cutLayer',
+  freezeEpochs: 'freezeEpochs',
   backend: 'backend',
   workers: 'workers',
 };

@@ -58,6 +58,12 @@ export interface EpochMetrics {
   acc: number;
   valLoss: number;
   valAcc: number;
+  /** Validation ROC AUC (two classes). */
+  valAuc?: number;
+  /** Validation macro-averaged F1. */
+  valMacroF1?: number;
+  /** Learning rate at the epoch's last step. */
+  lr?: number;
   seconds: number;
 }
 
@@ -83,6 +89,32 @@ export interface Misclassified {
   confidence: number;
 }
 
+/** A two-class decision threshold on the positive class's probability, chosen on the validation split. */
+export interface DecisionThreshold {
+  positiveClass: number;
+  value: number;
+  method: 'youden' | 'target-sensitivity';
+  targetSensitivity?: number;
+  valSensitivity: number;
+  valSpecificity: number;
+}
+
+/** Test figures under the plain argmax rule (a 0.5 threshold with two classes), beside those at the chosen threshold. */
+export interface DefaultRuleFigures {
+  accuracy: number;
+  sensitivity?: number;
+  specificity?: number;
+  macroF1: number;
+  confusion: number[][];
+}
+
+/** Share of held-out images with a known finding box whose Grad-CAM peak falls inside the box. */
+export interface Localization {
+  hits: number;
+  total: number;
+  share: number;
+}
+
 export interface EvalReport {
   loss: number;
   accuracy: number;
@@ -97,6 +129,13 @@ export interface EvalReport {
   sensitivity?: number;
   specificity?: number;
   misclassified: Misclassified[];
+  /** The threshold the predictions above used (two classes); absent: argmax. */
+  threshold?: DecisionThreshold;
+  /** The same test images under argmax, when a threshold was used. */
+  atDefault?: DefaultRuleFigures;
+  /** Test-time augmentation (mirror image averaged in) was used. */
+  tta?: boolean;
+  localization?: Localization;
 }
 
 export type RunState = 'running' | 'completed' | 'cancelled' | 'failed';
@@ -149,7 +188,11 @@ export interface Prediction {
   path: string;
   classes: string[];
   probabilities: number[];
+  /** The predicted class: by the model's stored threshold (two classes) when it has one, else the most probable. */
   predictedIndex: number;
+  /** The decision threshold on the positive class's probability that chose predictedIndex. */
+  threshold?: number;
+  positiveIndex?: number;
   /** Class the heat map explains (the predicted one unless another was asked for). */
   explainedIndex: number;
   /** PNG files written for the Grad-CAM overlay and the heat map alone, at the image's own size. */

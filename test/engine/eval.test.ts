@@ -153,7 +153,7 @@ describe('evaluating a model on an image set', () => {
         return buf;
       },
     };
-    const report = await evaluateModel(model, set, ['fractured', 'normal'], 4);
+    const report = await evaluateModel(model, set, ['fractured', 'normal'], { batchSize: 4 });
     const x = imagesToTensor(pixels, n, size);
     const probs = model.predict(x) as tf.Tensor2D;
     const predicted = Array.from(await tf.argMax(probs, -1).data());

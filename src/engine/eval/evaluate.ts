@@ -1,27 +1,46 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageSet } from '../data/imageSet';
-import { imagesToFloats, imagesToTensor } from '../model/input';
+import { imagesToFloats } from '../model/input';
 import type { StepExecutor } from '../train/executor';
-import type { EvalReport } from '../types';
+import type { DecisionThreshold, EvalReport } from '../types';
 import { computeEvalReport } from './metrics';
+
+/** Each image mirrored left to right, for test-time augmentation. */
+export function mirrored(x: Float32Array, count: number, size: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let r = 0; r < count * size; r++) {
+    const o = r * size;
+    for (let c = 0; c < size; c++) out[o + c] = x[o + size - 1 - c];
+  }
+  return out;
+}
+
+async function predictFloats(model: tfl.LayersModel, x: Float32Array, n: number, size: number, pool?: StepExecutor): Promise<Float32Array> {
+  if (pool) return pool.predict(x, n);
+  const probs = tf.tidy(() => model.predict(tf.tensor4d(x, [n, size, size, 1])) as tf.Tensor);
+  const out = (await probs.data()) as Float32Array;
+  probs.dispose();
+  return out;
+}
 
 /**
  * Class probabilities for every image of a set, row-major [size, classes], in batches (dropout off).
- * With a pool (see createInferencePool) each batch is split across its worker threads.
+ * With a pool (see createInferencePool) each batch is split across its worker threads. With `tta`,
+ * each image's probabilities are averaged with its mirror image's.
  */
-export async function predictSet(model: tfl.LayersModel, set: ImageSet, batchSize = 64, pool?: StepExecutor): Promise<Float32Array> {
+export async function predictSet(model: tfl.LayersModel, set: ImageSet, batchSize = 64, pool?: StepExecutor, tta = false): Promise<Float32Array> {
   const k = (model.outputs[0].shape as number[])[1];
   const out = new Float32Array(set.size * k);
   for (let start = 0; start < set.size; start += batchSize) {
     const indices = Array.from({ length: Math.min(batchSize, set.size - start) }, (_, i) => start + i);
-    if (pool) {
-      out.set(await pool.predict(imagesToFloats(set.read(indices), indices.length, set.imageSize), indices.length), start * k);
-      continue;
+    const x = imagesToFloats(set.read(indices), indices.length, set.imageSize);
+    const probs = await predictFloats(model, x, indices.length, set.imageSize, pool);
+    if (tta) {
+      const flipped = await predictFloats(model, mirrored(x, indices.length, set.imageSize), indices.length, set.imageSize, pool);
+      for (let i = 0; i < probs.length; i++) probs[i] = (probs[i] + flipped[i]) / 2;
     }
-    const probs = tf.tidy(() => model.predict(imagesToTensor(set.read(indices), indices.length, set.imageSize)) as tf.Tensor);
-    out.set(await probs.data(), start * k);
-    probs.dispose();
+    out.set(probs, start * k);
   }
   return out;
 }
@@ -36,13 +55,24 @@ export function crossEntropy(labels: ArrayLike<number>, probabilities: Float32Ar
 }
 
 /** Loss, accuracy, per-class scores, confusion matrix, ROC (two classes) and misclassified images of a set. */
-export async function evaluateModel(model: tfl.LayersModel, set: ImageSet, classes: string[], batchSize = 64, pool?: StepExecutor): Promise<EvalReport> {
-  const probabilities = await predictSet(model, set, batchSize, pool);
-  return computeEvalReport({
+export interface EvaluateOptions {
+  batchSize?: number;
+  pool?: StepExecutor;
+  tta?: boolean;
+  threshold?: DecisionThreshold;
+}
+
+/** Loss, accuracy, per-class scores, confusion matrix, ROC (two classes) and misclassified images of a set. */
+export async function evaluateModel(model: tfl.LayersModel, set: ImageSet, classes: string[], options: EvaluateOptions = {}): Promise<EvalReport> {
+  const probabilities = await predictSet(model, set, options.batchSize ?? 64, options.pool, options.tta);
+  const report = computeEvalReport({
     classes,
     labels: set.labels,
     probabilities,
     paths: set.paths,
     loss: crossEntropy(set.labels, probabilities, classes.length),
+    threshold: options.threshold,
   });
+  if (options.tta) report.tta = true;
+  return report;
 }

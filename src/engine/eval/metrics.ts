@@ -1,6 +1,7 @@
 // Test-split metrics from true labels and predicted probabilities, with scikit-learn's conventions
 // (zero division gives 0.0; ROC thresholds at each distinct score; AUC by the trapezoidal rule).
-import type { ClassScores, EvalReport, Misclassified, RocCurve } from '../types';
+import type { ClassScores, DecisionThreshold, EvalReport, Misclassified, RocCurve } from '../types';
+import { decide } from './threshold';
 
 /** Names that mean "the finding is present". Exact matches only: "not fractured" must not count. */
 const POSITIVE_NAMES = ['fractured', 'fracture', 'positive', 'abnormal'];
@@ -73,6 +74,8 @@ export interface MetricInputs {
   probabilities: Float32Array | number[];
   paths: readonly string[];
   loss: number;
+  /** Two classes: decide by this threshold instead of argmax, and report argmax's figures beside. */
+  threshold?: DecisionThreshold;
 }
 
 export function computeEvalReport(input: MetricInputs): EvalReport {
@@ -82,9 +85,9 @@ export function computeEvalReport(input: MetricInputs): EvalReport {
   const predicted = new Int32Array(n);
   const misclassified: Misclassified[] = [];
   let correct = 0;
+  const threshold = k === 2 ? input.threshold : undefined;
   for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (probabilities[i * k + c] > probabilities[i * k + best]) best = c;
+    const best = decide(probabilities, i * k, k, threshold);
     predicted[i] = best;
     if (best === labels[i]) correct++;
     else misclassified.push({ path: paths[i], trueIndex: labels[i], predIndex: best, confidence: probabilities[i * k + best] });
@@ -110,6 +113,19 @@ export function computeEvalReport(input: MetricInputs): EvalReport {
     report.roc = rocCurve(isPositive, scores, positive);
     report.sensitivity = perClass[positive].recall;
     report.specificity = perClass[negative].recall;
+    if (threshold) {
+      report.threshold = threshold;
+      const argmax = Int32Array.from({ length: n }, (_, i) => decide(probabilities, i * k, k));
+      const conf = confusionMatrix(labels, argmax, k);
+      const scores = classScores(conf);
+      report.atDefault = {
+        accuracy: ratio(argmax.reduce((a, p, i) => a + (p === labels[i] ? 1 : 0), 0), n),
+        sensitivity: scores[positive].recall,
+        specificity: scores[negative].recall,
+        macroF1: averageScores(scores, false).f1,
+        confusion: conf,
+      };
+    }
   }
   return report;
 }

@@ -13,6 +13,10 @@ export interface ModelMetadata {
   classes: string[];
   imageSize: number;
   runId?: string;
+  /** Two classes: the decision threshold on the positive class's probability, chosen on validation. */
+  threshold?: { positiveClass: number; value: number };
+  /** Average each prediction with the mirror image's. */
+  tta?: boolean;
 }
 
 function joinWeights(data: tf.io.WeightData | undefined): ArrayBuffer {

@@ -70,6 +70,10 @@ export function modelSummary(model: tfl.LayersModel): string {
 export function findLastConv(model: tfl.LayersModel): tfl.layers.Layer {
   const byName = model.layers.find((l) => l.name === CAM_LAYER) ?? model.layers.find((l) => l.name === LAST_CONV_LAYER);
   if (byName) return byName;
+  // A fine-tuned model: the feature maps its global-average-pooling head reads.
+  const gap = [...model.layers].reverse().find((l) => l.getClassName() === 'GlobalAveragePooling2D');
+  const feeding = (gap as unknown as { inboundNodes?: { inboundLayers: tfl.layers.Layer[] }[] } | undefined)?.inboundNodes?.[0]?.inboundLayers;
+  if (feeding?.length === 1 && feeding[0].getClassName() !== 'InputLayer' && model.layers.includes(feeding[0])) return feeding[0];
   for (let i = model.layers.length - 1; i >= 0; i--) {
     if (model.layers[i].getClassName() === 'Conv2D') return model.layers[i];
   }

@@ -10,8 +10,10 @@ import type { BackendPreference } from '../config';
 import { decodeImage, readGrayFull } from '../data/decode';
 import { GradCam } from '../gradcam/gradcam';
 import { renderHeatPictures } from '../gradcam/overlay';
-import { imagesToTensor } from '../model/input';
-import { loadModel, MODEL_JSON } from '../model/io';
+import { mirrored } from '../eval/evaluate';
+import { decide } from '../eval/threshold';
+import { imagesToFloats } from '../model/input';
+import { loadModel, MODEL_JSON, type ModelMetadata } from '../model/io';
 import { writeFileAtomic } from '../runs/atomic';
 import { MODEL_DIR, readRun, RUN_JSON } from '../runs/store';
 import type { PredictOutcome, Prediction } from '../types';
@@ -45,6 +47,9 @@ export class Predictor {
     readonly imageSize: number,
     readonly runId: string,
     readonly folder: string,
+    /** Two classes: the threshold chosen on validation when the model was trained. */
+    readonly threshold?: ModelMetadata['threshold'],
+    readonly tta = false,
   ) {}
 
   /** Loads a run folder (run.json + model/) or a bare model folder (model.json with its metadata). */
@@ -57,7 +62,7 @@ export class Predictor {
       const { model, metadata } = await loadModel(join(folder, MODEL_DIR));
       const classes = run.dataset?.classes ?? run.metrics?.classes ?? metadata?.classes;
       if (!classes) throw new Error(`${join(folder, RUN_JSON)} names no classes`);
-      return new Predictor(model, classes, run.config.imageSize, run.id, folder);
+      return new Predictor(model, classes, run.config.imageSize, run.id, folder, metadata?.threshold, metadata?.tta ?? false);
     }
     const modelDir = existsSync(join(folder, MODEL_JSON)) ? folder : existsSync(join(folder, MODEL_DIR, MODEL_JSON)) ? join(folder, MODEL_DIR) : undefined;
     if (!modelDir) throw new Error(`${folder} is neither a run folder (no ${RUN_JSON}) nor a model folder (no ${MODEL_JSON})`);
@@ -66,7 +71,7 @@ export class Predictor {
     const imageSize = metadata?.imageSize ?? (inputShape[1] as number);
     const numClasses = (model.outputs[0].shape as number[])[1];
     const classes = metadata?.classes ?? Array.from({ length: numClasses }, (_, i) => `class ${i}`);
-    return new Predictor(model, classes, imageSize, metadata?.runId ?? basename(folder), folder);
+    return new Predictor(model, classes, imageSize, metadata?.runId ?? basename(folder), folder, metadata?.threshold, metadata?.tta ?? false);
   }
 
   async predict(paths: string[], options: PredictOptions): Promise<PredictOutcome[]> {
@@ -93,10 +98,13 @@ export class Predictor {
     let probabilities: number[];
     let explainedIndex: number;
     let pictures: { overlayPath: string; heatmapPath: string } | undefined;
+    const probabilities0 = await this.probabilities(pixels);
+    const predictedIndex = decide(probabilities0, 0, k, this.threshold);
     if (options.gradcam) {
       this.gradcam ??= new GradCam(this.model);
-      const cam = await this.gradcam.explain(pixels, this.imageSize, options.classIndex);
-      probabilities = cam.probabilities;
+      // The map explains the decision the threshold made, unless another class was asked for.
+      const cam = await this.gradcam.explain(pixels, this.imageSize, options.classIndex ?? predictedIndex);
+      probabilities = probabilities0;
       explainedIndex = cam.explainedIndex;
       if (options.outDir) {
         const { overlayPng, heatmapPng } = await renderHeatPictures(full, cam.heat, cam.heatWidth, cam.heatHeight, undefined, cam.placement);
@@ -105,16 +113,15 @@ export class Predictor {
         await Promise.all([writeFileAtomic(pictures.overlayPath, overlayPng), writeFileAtomic(pictures.heatmapPath, heatmapPng)]);
       }
     } else {
-      const out = tf.tidy(() => this.model.predict(imagesToTensor(pixels, 1, this.imageSize)) as tf.Tensor);
-      probabilities = Array.from(await out.data());
-      out.dispose();
-      explainedIndex = options.classIndex ?? probabilities.indexOf(Math.max(...probabilities));
+      probabilities = probabilities0;
+      explainedIndex = options.classIndex ?? predictedIndex;
     }
     return {
       path,
       classes: this.classes,
       probabilities,
-      predictedIndex: probabilities.indexOf(Math.max(...probabilities)),
+      predictedIndex,
+      ...(this.threshold ? { threshold: this.threshold.value, positiveIndex: this.threshold.positiveClass } : {}),
       explainedIndex,
       ...(pictures ?? {}),
       width: full.width,
@@ -122,6 +129,17 @@ export class Predictor {
       milliseconds: performance.now() - start,
       runId: this.runId,
     };
+  }
+
+  /** The model's probabilities for one image, averaged with its mirror image's when the model was evaluated that way. */
+  private async probabilities(pixels: Uint8Array): Promise<number[]> {
+    const x = imagesToFloats(pixels, 1, this.imageSize);
+    const input = this.tta ? [x, mirrored(x, 1, this.imageSize)] : [x];
+    const out = tf.tidy(() => this.model.predict(tf.tensor4d(Float32Array.from(input.flatMap((a) => Array.from(a))), [input.length, this.imageSize, this.imageSize, 1])) as tf.Tensor);
+    const values = await out.data();
+    out.dispose();
+    const k = this.classes.length;
+    return Array.from({ length: k }, (_, c) => (input.length === 2 ? (values[c] + values[k + c]) / 2 : values[c]));
   }
 
   dispose(): void {

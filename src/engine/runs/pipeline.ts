@@ -8,13 +8,17 @@ import { resolveConfig, type TrainConfig } from '../config';
 import { DatasetError } from '../data/errors';
 import type { ImageSet } from '../data/imageSet';
 import { loadDataset, type LoadedDataset } from '../data/load';
-import { evaluateModel } from '../eval/evaluate';
+import { evaluateModel, predictSet } from '../eval/evaluate';
+import { positiveClassIndex } from '../eval/metrics';
+import { chooseThreshold } from '../eval/threshold';
 import { classificationReportText, confusionMatrixText } from '../eval/reportText';
+import { attachHead, loadBaseModel, type BaseModel } from '../model/finetune';
 import { saveModel } from '../model/io';
-import { buildSeedCnn, MIN_IMAGE_SIZE, modelSummary } from '../model/seedCnn';
+import { buildPresetModel, MIN_INPUT } from '../model/presets';
+import { modelSummary } from '../model/seedCnn';
 import { createInferencePool, resolveWorkers } from '../train/parallel';
 import { trainModel, type TrainCallbacks } from '../train/train';
-import type { DatasetReport, EvalReport, RunRecord, TrainingOutcome } from '../types';
+import type { DatasetReport, DecisionThreshold, EvalReport, RunRecord, TrainingOutcome } from '../types';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
 import { reportMarkdown, trainingTimeText } from './reportMarkdown';
 import { newRunId } from './runId';
@@ -62,7 +66,14 @@ class RunWriter {
 }
 
 async function writeArtifacts(folder: string, record: RunRecord, model: tfl.LayersModel, classes: string[]): Promise<void> {
-  await saveModel(model, join(folder, MODEL_DIR), { classes, imageSize: record.config.imageSize, runId: record.id });
+  const m0 = record.metrics;
+  await saveModel(model, join(folder, MODEL_DIR), {
+    classes,
+    imageSize: record.config.imageSize,
+    runId: record.id,
+    ...(m0?.threshold ? { threshold: { positiveClass: m0.threshold.positiveClass, value: m0.threshold.value } } : {}),
+    ...(m0?.tta ? { tta: true } : {}),
+  });
   const m = record.metrics!;
   await writeFileAtomic(join(folder, 'classification_report.txt'), classificationReportText(m) + '\nConfusion matrix (rows: true class, columns: predicted):\n\n' + confusionMatrixText(m));
   await writeFileAtomic(join(folder, 'model_summary.txt'), modelSummary(model));
@@ -83,10 +94,16 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
   let config: TrainConfig | undefined;
   try {
     config = resolveConfig(options.config);
-    if (config.imageSize < MIN_IMAGE_SIZE) {
-      throw new RangeError(`Invalid training setting: imageSize must be at least ${MIN_IMAGE_SIZE} for the seed CNN, got ${config.imageSize}`);
-    }
     const backend = await initBackend(config.backend);
+    // A fine-tuning base is checked before any data is read: a bad setting costs nothing and writes nothing.
+    let base: BaseModel | undefined;
+    if (config.baseModel) {
+      base = await loadBaseModel(config.baseModel, options.config.imageSize ?? undefined);
+      config.imageSize = base.imageSize;
+      cb.onLog?.(`Fine-tuning from ${base.folder} (input ${base.imageSize}x${base.imageSize}x${base.channels})`);
+    } else if (config.imageSize < MIN_INPUT[config.model]) {
+      throw new RangeError(`Invalid training setting: imageSize must be at least ${MIN_INPUT[config.model]} for the ${config.model} model, got ${config.imageSize}`);
+    }
     cb.onLog?.(`Backend: ${backend.detail}`);
     const decodeStart = performance.now();
     const data: LoadedDataset = await loadDataset(datasetFolder, {
@@ -102,7 +119,15 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
     cb.onDataset?.(data.report);
     const classes = data.report.classes;
 
-    model = buildSeedCnn(config.imageSize, classes.length, config.seed);
+    let freeze: { layers: tfl.layers.Layer[]; epochs: number } | undefined;
+    if (base) {
+      const ft = attachHead(base, config.cutLayer, classes.length, config.seed);
+      model = ft.model;
+      freeze = { layers: ft.baseLayers, epochs: config.freezeEpochs };
+      cb.onLog?.(`Cut at layer ${ft.cutLayer}; a new head for ${classes.length} classes; base frozen for ${config.freezeEpochs} epochs`);
+    } else {
+      model = buildPresetModel(config.model, config.imageSize, classes.length, config.seed);
+    }
     const id = options.runId ?? newRunId(startedAt);
     const folder = join(resolve(options.runsFolder), id);
     await mkdir(folder, { recursive: true });
@@ -127,7 +152,7 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
     const live = record;
     const result = await trainModel(
       model,
-      { train: data.train, val: data.val, numClasses: classes.length },
+      { train: data.train, val: data.val, numClasses: classes.length, positiveClass: positiveClassIndex(classes), freeze },
       config,
       {
         onBatch: cb.onBatch?.bind(cb),
@@ -148,7 +173,7 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
     if (result.cancelled || signal?.aborted) return await endCancelled(record, writer);
 
     const evalStart = performance.now();
-    record.metrics = await evaluateTestSplit(model, data.test, classes, config, backend.name);
+    record.metrics = await evaluateSplits(model, data.val, data.test, classes, config, backend.name);
     const evalSeconds = seconds(evalStart);
     if (signal?.aborted) return await endCancelled(record, writer);
 
@@ -197,14 +222,22 @@ async function endCancelled(record: RunRecord, writer: RunWriter) {
  */
 const PARALLEL_EVAL_MIN_IMAGES = 1000;
 
-async function evaluateTestSplit(model: tfl.LayersModel, test: ImageSet, classes: string[], config: TrainConfig, backend: string): Promise<EvalReport> {
+/**
+ * Chooses the decision threshold on the validation split (two classes), then evaluates the test
+ * split with it. Both use the same test-time augmentation, so the threshold fits the scores it cuts.
+ */
+async function evaluateSplits(model: tfl.LayersModel, val: ImageSet, test: ImageSet, classes: string[], config: TrainConfig, backend: string): Promise<EvalReport> {
   const batchSize = Math.max(32, config.batchSize);
   const workers = resolveWorkers(config.workers, backend);
-  if (workers < 2 || test.size < PARALLEL_EVAL_MIN_IMAGES) return evaluateModel(model, test, classes, batchSize);
-  const pool = await createInferencePool(model, workers);
+  const pool = workers >= 2 && val.size + test.size >= PARALLEL_EVAL_MIN_IMAGES ? await createInferencePool(model, workers) : undefined;
   try {
-    return await evaluateModel(model, test, classes, batchSize, pool);
+    let threshold: DecisionThreshold | undefined;
+    if (classes.length === 2 && val.size > 0) {
+      const probs = await predictSet(model, val, batchSize, pool, config.tta);
+      threshold = chooseThreshold(val.labels, probs, positiveClassIndex(classes), config.targetSensitivity);
+    }
+    return await evaluateModel(model, test, classes, { batchSize, pool, tta: config.tta, threshold });
   } finally {
-    await pool.close();
+    await pool?.close();
   }
 }

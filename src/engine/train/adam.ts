@@ -13,7 +13,8 @@ export class FlatAdam {
     readonly vars: tf.Variable[],
     /** Their values, concatenated in the same order (may be a SharedArrayBuffer view). */
     readonly weights: Float32Array,
-    private readonly lr: number,
+    /** Changed between steps by the learning-rate schedule. */
+    public lr: number,
     private readonly beta1 = 0.9,
     private readonly beta2 = 0.999,
     private readonly epsilon = 1e-7, // tf.js' default for Adam

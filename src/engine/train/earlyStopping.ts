@@ -2,13 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /**
- * Early stopping on a monitored loss with the best epoch's weights kept aside, because tfjs'
- * earlyStopping({restoreBestWeights}) is not implemented. Same rule as Keras: stop once `patience`
- * epochs in a row brought no improvement.
+ * Early stopping on a monitored score (higher is better; pass minus the loss to watch a loss) with
+ * the best epoch's weights kept aside, because tfjs' earlyStopping({restoreBestWeights}) is not
+ * implemented. Same rule as Keras: stop once `patience` epochs in a row brought no improvement. A
+ * tie on the score (an AUC of 1.0 reached again) counts as an improvement when the tie-breaker
+ * (minus the validation loss) improves.
  */
 export class BestWeights {
   bestEpoch = 0;
-  bestLoss = Infinity;
+  bestScore = -Infinity;
+  private bestTie = -Infinity;
   private saved: tf.Tensor[] | null = null;
 
   constructor(
@@ -16,10 +19,12 @@ export class BestWeights {
     private readonly patience: number,
   ) {}
 
-  /** Records the epoch's loss; returns true when training should stop. */
-  update(epoch: number, loss: number): boolean {
-    if (Number.isFinite(loss) && loss < this.bestLoss) {
-      this.bestLoss = loss;
+  /** Records the epoch's score; returns true when training should stop. */
+  update(epoch: number, score: number, tieBreak = -Infinity): boolean {
+    const better = score > this.bestScore || (score === this.bestScore && Number.isFinite(tieBreak) && tieBreak > this.bestTie);
+    if (Number.isFinite(score) && better) {
+      this.bestScore = score;
+      this.bestTie = tieBreak;
       this.bestEpoch = epoch;
       this.dispose();
       this.saved = this.model.getWeights().map((w) => tf.clone(w));

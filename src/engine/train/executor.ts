@@ -13,6 +13,8 @@ export interface StepExecutor {
   /** Class probabilities of n images (inference mode), row-major [n, classes]. */
   predict(x: Float32Array, n: number): Promise<Float32Array>;
   readonly workers: number;
+  /** Hands the model's current non-trainable weights (batch-norm statistics) to every thread that computes. */
+  syncFrozen(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,8 @@ export class LocalExecutor implements StepExecutor {
   async predict(x: Float32Array, n: number): Promise<Float32Array> {
     return predictShard(this.model, x, n);
   }
+
+  async syncFrozen(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { FlatAdam } from './adam';
+import { flatFrozenWeights } from './bnStats';
 import type { StepExecutor } from './executor';
 import type { FromWorker, ToWorker } from './protocol';
 import { evaluateShard, predictShard, shardGradients, trainableVariables } from './step';
@@ -141,6 +142,12 @@ class ParallelExecutor implements StepExecutor {
     return out;
   }
 
+  async syncFrozen(): Promise<void> {
+    const frozen = flatFrozenWeights(this.model);
+    if (frozen.length === 0) return;
+    await Promise.all(this.links.map((l) => l.request({ type: 'frozen', version: this.version, frozen: frozen.slice() })));
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.links.map((l) => l.worker.terminate()));
   }
@@ -161,7 +168,7 @@ export async function createParallelExecutor(model: tfl.LayersModel, optimizer: 
   try {
     for (let i = 1; i < workers; i++) links.push(new WorkerLink(spawnWorker()));
     await Promise.all(
-      links.map((l) => l.request({ type: 'init', backend: tf.getBackend(), modelJson, spec, weights, shapes: vars.map((v) => v.shape) })),
+      links.map((l) => l.request({ type: 'init', backend: tf.getBackend(), modelJson, spec, weights, shapes: vars.map((v) => v.shape), frozen: flatFrozenWeights(model) })),
     );
   } catch (e) {
     await executor.close();

@@ -11,6 +11,15 @@ export interface InitMessage {
   weights: SharedArrayBuffer;
   /** Shapes of the trainable variables, in model.trainableWeights order. */
   shapes: number[][];
+  /** Values of the non-trainable weights (batch-norm statistics, frozen layers), see bnStats.ts. */
+  frozen: Float32Array;
+}
+
+/** New values of the non-trainable weights, after batch-norm statistics were refreshed. */
+export interface FrozenMessage {
+  type: 'frozen';
+  version: number;
+  frozen: Float32Array;
 }
 
 /** One worker's shard of a training batch. */
@@ -33,7 +42,7 @@ export interface PredictMessage {
   n: number;
 }
 
-export type ToWorker = InitMessage | StepMessage | EvalMessage | PredictMessage;
+export type ToWorker = InitMessage | StepMessage | EvalMessage | PredictMessage | FrozenMessage;
 
 export type FromWorker =
   | { type: 'ready' }

@@ -4,15 +4,18 @@ import type { TrainConfig } from '../config';
 import type { ImageSet } from '../data/imageSet';
 import type { BatchProgress, EpochMetrics } from '../types';
 import { labelsAt, planBatches, readPixels } from './batches';
+import { batchNormLayers, refreshBatchNormStats } from './bnStats';
 import { computeClassWeights } from './classWeights';
 import { BestWeights } from './earlyStopping';
 import { LocalExecutor } from './executor';
 import type { StepExecutor } from './executor';
 import { FlatAdam } from './adam';
 import { createParallelExecutor, resolveWorkers, sharedAdam } from './parallel';
-import { mixKey, permutation, Stream } from './rng';
+import { epochOrder } from './sampling';
+import { learningRateAt } from './schedule';
 import { trainableVariables } from './step';
 import type { LossSpec, ShardStats } from './step';
+import { validationFigures, type ValidationFigures } from './validation';
 
 export interface TrainCallbacks {
   onBatch?(progress: BatchProgress): void;
@@ -24,7 +27,13 @@ export interface TrainData {
   train: ImageSet;
   val: ImageSet;
   numClasses: number;
+  /** Index of the class ROC AUC treats as positive (two classes); default 1. */
+  positiveClass?: number;
+  /** Fine-tuning: these layers start frozen and are unfrozen after `epochs` epochs, at a tenth of the learning rate. */
+  freeze?: { layers: tfl.layers.Layer[]; epochs: number };
 }
+
+export type SelectionFigure = 'auc' | 'macroF1' | 'loss';
 
 export interface TrainResult {
   history: EpochMetrics[];
@@ -33,23 +42,49 @@ export interface TrainResult {
   stoppedEpoch?: number;
   cancelled: boolean;
   classWeights?: number[];
+  /** The validation figure that chose bestEpoch. */
+  selectedBy: SelectionFigure;
 }
 
 const EVAL_CHUNK = 128;
 
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function evaluateSet(executor: StepExecutor, set: ImageSet): Promise<{ loss: number; acc: number }> {
-  if (set.size === 0) return { loss: NaN, acc: NaN };
-  let lossSum = 0;
-  let correct = 0;
+/** Class probabilities of a whole set through the executor, row-major [size, classes]. */
+export async function predictThrough(executor: StepExecutor, set: ImageSet, numClasses: number): Promise<Float32Array> {
+  const out = new Float32Array(set.size * numClasses);
   for (let start = 0; start < set.size; start += EVAL_CHUNK) {
-    const idx = new Int32Array(Math.min(EVAL_CHUNK, set.size - start)).map((_, i) => start + i);
-    const s = await executor.evaluate(readPixels(set, idx), labelsAt(set, idx));
-    lossSum += s.lossSum;
-    correct += s.correct;
+    const idx = Int32Array.from({ length: Math.min(EVAL_CHUNK, set.size - start) }, (_, i) => start + i);
+    out.set(await executor.predict(readPixels(set, idx), idx.length), start * numClasses);
   }
-  return { loss: lossSum / set.size, acc: correct / set.size };
+  return out;
+}
+
+function selectionFigure(config: TrainConfig, numClasses: number): SelectionFigure {
+  if (config.selectBy === 'loss') return 'loss';
+  return numClasses === 2 ? 'auc' : 'macroF1';
+}
+
+function score(figure: SelectionFigure, v: ValidationFigures): number {
+  if (figure === 'auc') return v.auc ?? -v.loss;
+  if (figure === 'macroF1') return v.macroF1;
+  return -v.loss;
+}
+
+async function makeExecutor(model: tfl.LayersModel, spec: LossSpec, config: TrainConfig, lr: number, log?: (line: string) => void): Promise<{ executor: StepExecutor; optimizer: FlatAdam }> {
+  const workers = resolveWorkers(config.workers, tf.getBackend());
+  if (workers > 1) {
+    const optimizer = sharedAdam(model, lr);
+    try {
+      return { executor: await createParallelExecutor(model, optimizer, spec, workers), optimizer };
+    } catch (e) {
+      // Same results in one thread, only slower: better than failing the run.
+      log?.(`data-parallel workers could not start (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); training in one thread`);
+    }
+  }
+  const vars = trainableVariables(model);
+  const optimizer = new FlatAdam(vars, new Float32Array(FlatAdam.total(vars)), lr);
+  return { executor: new LocalExecutor(model, optimizer, spec), optimizer };
 }
 
 /** Trains in place; on return the model holds the best epoch's weights. Cancels between batches when signal aborts. */
@@ -62,27 +97,24 @@ export async function trainModel(
 ): Promise<TrainResult> {
   const { train, val, numClasses } = data;
   if (train.size === 0) throw new Error('trainModel: the training split holds no images');
-  const classWeights = computeClassWeights(train.labels, numClasses, config.classWeighting);
+  // Balanced batches already show every class equally often: weighting the loss as well would overcorrect.
+  const weighting = config.sampling === 'balanced' && config.classWeighting === 'auto' ? 'none' : config.classWeighting;
+  const classWeights = computeClassWeights(train.labels, numClasses, weighting);
   if (classWeights) callbacks.onLog?.(`class weights: ${classWeights.map((w) => w.toFixed(3)).join(', ')}`);
   const spec: LossSpec = { kind: config.loss, gamma: config.focalGamma, numClasses, classWeights };
-  const workers = resolveWorkers(config.workers, tf.getBackend());
-  let executor: StepExecutor | undefined;
-  if (workers > 1) {
-    try {
-      executor = await createParallelExecutor(model, sharedAdam(model, config.learningRate), spec, workers);
-    } catch (e) {
-      // Same results in one thread, only slower: better than failing the run.
-      callbacks.onLog?.(`data-parallel workers could not start (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); training in one thread`);
-    }
-  }
-  if (!executor) {
-    const vars = trainableVariables(model);
-    executor = new LocalExecutor(model, new FlatAdam(vars, new Float32Array(FlatAdam.total(vars)), config.learningRate), spec);
-  }
+  const figure = selectionFigure(config, numClasses);
+  const positiveClass = data.positiveClass ?? 1;
+  const hasBn = batchNormLayers(model).length > 0;
+  const frozen = data.freeze && data.freeze.epochs > 0 && data.freeze.epochs < config.epochs ? data.freeze : undefined;
+  frozen?.layers.forEach((l) => (l.trainable = false));
+  let lrScale = 1;
+  let { executor, optimizer } = await makeExecutor(model, spec, config, config.learningRate, callbacks.onLog);
   if (executor.workers > 1) callbacks.onLog?.(`data-parallel training over ${executor.workers} threads`);
   const best = new BestWeights(model, config.patience);
   const history: EpochMetrics[] = [];
   const batchesPerEpoch = Math.ceil(train.size / config.batchSize);
+  const totalSteps = batchesPerEpoch * config.epochs;
+  let step = 0;
   let batchSeconds = 0;
   let batchesDone = 0;
   let valSeconds = 0;
@@ -90,8 +122,15 @@ export async function trainModel(
   let stoppedEpoch: number | undefined;
   try {
     for (let epoch = 1; epoch <= config.epochs && !cancelled; epoch++) {
+      if (frozen && epoch === frozen.epochs + 1) {
+        frozen.layers.forEach((l) => (l.trainable = true));
+        lrScale = 0.1;
+        await executor.close();
+        ({ executor, optimizer } = await makeExecutor(model, spec, config, config.learningRate * lrScale, callbacks.onLog));
+        callbacks.onLog?.(`epoch ${epoch}: base model unfrozen, fine-tuning every layer at a tenth of the learning rate`);
+      }
       const epochStart = performance.now();
-      const order = permutation(train.size, mixKey(config.seed, Stream.shuffle, epoch));
+      const order = epochOrder(config.sampling, train.labels, numClasses, config.seed, epoch);
       const plan = planBatches(order, config.batchSize);
       const sum: ShardStats = { lossSum: 0, correct: 0 };
       let seen = 0;
@@ -101,6 +140,7 @@ export async function trainModel(
           break;
         }
         const t0 = performance.now();
+        optimizer.lr = lrScale * learningRateAt(config.lrSchedule, config.learningRate, step++, batchesPerEpoch, totalSteps);
         const { indices, positions } = plan[b];
         const augment = config.augment ? { seed: config.seed, epoch, positions } : undefined;
         const x = readPixels(train, indices, { augment });
@@ -130,30 +170,36 @@ export async function trainModel(
         break;
       }
       const v0 = performance.now();
-      const v = await evaluateSet(executor, val);
+      if (hasBn && refreshBatchNormStats(model, train)) await executor.syncFrozen();
+      const v = val.size > 0 ? validationFigures(val.labels, await predictThrough(executor, val, numClasses), numClasses, positiveClass) : undefined;
       valSeconds = (performance.now() - v0) / 1000;
       const metrics: EpochMetrics = {
         epoch,
         loss: sum.lossSum / seen,
         acc: sum.correct / seen,
-        valLoss: v.loss,
-        valAcc: v.acc,
+        valLoss: v?.loss ?? NaN,
+        valAcc: v?.acc ?? NaN,
+        ...(v?.auc !== undefined ? { valAuc: v.auc } : {}),
+        ...(v ? { valMacroF1: v.macroF1 } : {}),
+        lr: optimizer.lr,
         seconds: (performance.now() - epochStart) / 1000,
       };
       history.push(metrics);
       callbacks.onEpoch?.(metrics);
       // Without a validation split, early stopping watches the training loss.
-      const stop = best.update(epoch, val.size > 0 ? metrics.valLoss : metrics.loss);
+      const stop = v ? best.update(epoch, score(figure, v), -v.loss) : best.update(epoch, -metrics.loss);
       if (stop && epoch < config.epochs) {
         stoppedEpoch = epoch;
-        callbacks.onLog?.(`early stopping after epoch ${epoch}: no lower validation loss since epoch ${best.bestEpoch}`);
+        const what = figure === 'loss' || !v ? 'lower validation loss' : `better validation ${figure === 'auc' ? 'ROC AUC' : 'macro-F1'}`;
+        callbacks.onLog?.(`early stopping after epoch ${epoch}: no ${what} since epoch ${best.bestEpoch}`);
         break;
       }
       await yieldToEvents();
     }
     best.restore();
-    return { history, bestEpoch: best.bestEpoch, stoppedEpoch, cancelled, classWeights };
+    return { history, bestEpoch: best.bestEpoch, stoppedEpoch, cancelled, classWeights, selectedBy: figure };
   } finally {
+    frozen?.layers.forEach((l) => (l.trainable = true));
     best.dispose();
     await executor.close();
   }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../backend/select';
 import type { BackendPreference } from '../config';
+import { loadFrozenWeights } from './bnStats';
 import type { FromWorker, InitMessage, ToWorker } from './protocol';
 import { evaluateShard, predictShard, shardGradients, trainableVariables } from './step';
 
@@ -42,10 +43,15 @@ async function handle(msg: ToWorker): Promise<FromWorker> {
     await initBackend(msg.backend as BackendPreference);
     model = await tfl.models.modelFromJSON(JSON.parse(msg.modelJson) as Parameters<typeof tfl.models.modelFromJSON>[0]);
     syncWeights(0);
+    loadFrozenWeights(model, msg.frozen);
     return { type: 'ready' };
   }
   if (!model || !init) throw new Error('worker used before init');
   syncWeights(msg.version);
+  if (msg.type === 'frozen') {
+    loadFrozenWeights(model, msg.frozen);
+    return { type: 'ready' };
+  }
   if (msg.type === 'step') {
     const { grads, stats } = shardGradients(model, msg, init.spec);
     const flat = flatten(grads, trainableVariables(model), new Float32Array(init.weights).length);
