@@ -12,7 +12,8 @@ export class BestWeights {
   bestEpoch = 0;
   bestScore = -Infinity;
   private bestTie = -Infinity;
-  private saved: tf.Tensor[] | null = null;
+  /** Per layer: a model's flat weight order changes when layers are frozen or unfrozen, a layer's does not. */
+  private saved: tf.Tensor[][] | null = null;
 
   constructor(
     private readonly model: tfl.LayersModel,
@@ -27,7 +28,7 @@ export class BestWeights {
       this.bestTie = tieBreak;
       this.bestEpoch = epoch;
       this.dispose();
-      this.saved = this.model.getWeights().map((w) => tf.clone(w));
+      this.saved = this.model.layers.map((l) => l.getWeights().map((w) => tf.clone(w)));
       return false;
     }
     return epoch - this.bestEpoch >= this.patience;
@@ -35,11 +36,11 @@ export class BestWeights {
 
   /** Puts the best epoch's weights back into the model (no-op when no epoch completed). */
   restore(): void {
-    if (this.saved) this.model.setWeights(this.saved);
+    if (this.saved) this.model.layers.forEach((l, i) => this.saved![i].length && l.setWeights(this.saved![i]));
   }
 
   dispose(): void {
-    this.saved?.forEach((t) => t.dispose());
+    this.saved?.forEach((ts) => ts.forEach((t) => t.dispose()));
     this.saved = null;
   }
 }

@@ -105,7 +105,7 @@ export async function trainModel(
   const figure = selectionFigure(config, numClasses);
   const positiveClass = data.positiveClass ?? 1;
   const hasBn = batchNormLayers(model).length > 0;
-  const frozen = data.freeze && data.freeze.epochs > 0 && data.freeze.epochs < config.epochs ? data.freeze : undefined;
+  const frozen = data.freeze && data.freeze.epochs > 0 ? data.freeze : undefined;
   frozen?.layers.forEach((l) => (l.trainable = false));
   let lrScale = 1;
   let { executor, optimizer } = await makeExecutor(model, spec, config, config.learningRate, callbacks.onLog);
