@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { initBackend } from '../src/engine/backend/select';
 import { resolveConfig } from '../src/engine/config';
 import { FileImageSet } from '../src/engine/data/imageSet';
-import { buildSeedCnn } from '../src/engine/model/seedCnn';
+import { buildRadNet } from '../src/engine/model/radnet';
 import { trainModel } from '../src/engine/train/train';
 import { syntheticXrays } from './trainSupport';
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     const offsets = new Float64Array(images).map((_, i) => i * px);
     const set = new FileImageSet(size, labels, paths, [file], new Uint16Array(images), offsets);
     const info = await initBackend('auto');
-    const model = buildSeedCnn(size, 2, 42);
+    const model = buildRadNet(size, 2, 42);
     const ac = new AbortController();
     const t0 = performance.now();
     let workers = 1;

@@ -1,4 +1,4 @@
-"""The seed CNN in PyTorch on the same arrays as bench/train.ts: the baseline a Python user would run.
+"""The seed CNN (or the radnet preset, --model radnet) in PyTorch on the same arrays as bench/train.ts: the baseline a Python user would run.
 
 Usage: python3 torch_cnn.py --dir DIR --size 48 --epochs 3 --batch 32 --threads 2 --lr 0.001
 DIR holds train_x.u8 (N*size*size uint8), train_y.i32, test_x.u8, test_y.i32.
@@ -31,6 +31,26 @@ def seed_cnn(size: int, classes: int) -> nn.Module:
     return model
 
 
+def radnet(classes: int) -> nn.Module:
+    """The radnet preset (src/engine/model/radnet.ts): 3x3 conv (no bias) + batch norm + ReLU blocks of
+    16-32-64-128 channels, 2x2 max-pool after the first three, global average pooling, dropout 0.3, dense."""
+    layers, c0 = [], 1
+    for i, c in enumerate([16, 32, 64, 128]):
+        layers += [nn.Conv2d(c0, c, 3, padding=1, bias=False), nn.BatchNorm2d(c, eps=1e-5, momentum=0.1), nn.ReLU()]
+        if i < 3:
+            layers.append(nn.MaxPool2d(2))
+        c0 = c
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.3), nn.Linear(128, classes)]
+    model = nn.Sequential(*layers)
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+        elif isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+    return model
+
+
 def load(d: str, name: str, size: int):
     x = np.fromfile(f"{d}/{name}_x.u8", dtype=np.uint8)
     y = np.fromfile(f"{d}/{name}_y.i32", dtype=np.int32)
@@ -56,12 +76,14 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--model", choices=["seed", "radnet"], default="seed")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     xtr, ytr = load(a.dir, "train", a.size)
     xte, yte = load(a.dir, "test", a.size)
-    model = seed_cnn(a.size, int(max(ytr.max(), yte.max())) + 1)
+    classes = int(max(ytr.max(), yte.max())) + 1
+    model = radnet(classes) if a.model == "radnet" else seed_cnn(a.size, classes)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr, eps=1e-7)  # tf.js' Adam epsilon
     loss_fn = nn.CrossEntropyLoss()
     epoch_seconds = []

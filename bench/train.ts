@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/engine/backend/select';
 import { resolveConfig } from '../src/engine/config';
 import { buildSeedCnn } from '../src/engine/model/seedCnn';
+import { buildRadNet } from '../src/engine/model/radnet';
+import { PRESET_RECIPES } from '../src/engine/config';
 import { predictSet } from '../src/engine/eval/evaluate';
 import { FlatAdam } from '../src/engine/train/adam';
 import { readPixels, labelsAt } from '../src/engine/train/batches';
@@ -28,12 +30,16 @@ interface Timed {
   model: ReturnType<typeof buildSeedCnn>;
 }
 
-/** Steady-state wall and CPU seconds per epoch of our training over `train` (no validation, like the PyTorch loop). */
-async function timeOurs(train: ArraySet, epochs: number, workers: number): Promise<Timed> {
-  const model = buildSeedCnn(train.imageSize, 2, 42);
+/**
+ * Steady-state wall and CPU seconds per epoch of our training over `train` (no validation, no
+ * augmentation, a constant learning rate: the same work as the PyTorch loop).
+ */
+async function timeOurs(train: ArraySet, epochs: number, workers: number, preset: 'seed' | 'radnet' = 'seed'): Promise<Timed> {
+  const model = preset === 'radnet' ? buildRadNet(train.imageSize, 2, 42) : buildSeedCnn(train.imageSize, 2, 42);
   const cpu: number[] = [];
   let c0 = cpuSeconds();
-  const r = await trainModel(model, { train, val: emptySet(train.imageSize), numClasses: 2 }, resolveConfig({ imageSize: train.imageSize, epochs, patience: 100, classWeighting: 'none', workers }), {
+  const config = resolveConfig({ model: preset, imageSize: train.imageSize, epochs, patience: 100, classWeighting: 'none', workers, augment: false, lrSchedule: 'constant', selectBy: 'loss' });
+  const r = await trainModel(model, { train, val: emptySet(train.imageSize), numClasses: 2 }, config, {
     onEpoch: () => {
       const c = cpuSeconds();
       cpu.push(c - c0);
@@ -188,13 +194,15 @@ export async function benchTrain(report: Report, options: BenchOptions): Promise
     report({ section, name: `wasm, 2 workers: s/epoch (1460 imgs ${size}x${size})`, value: t.wall * scale, unit: 's', ...vs(t.wall * scale, torchEpoch, 'PyTorch 2 threads'), note: `extrapolated from epoch 2 over ${n} imgs` });
   }
 
+  await benchRadNet(report, options, py, epochs);
+
   if (!options.quick) {
     // The cpu backend takes about a minute per batch: time one batch and extrapolate.
     await initBackend('cpu');
     const model = buildSeedCnn(48, 2, 42);
     const ac = new AbortController();
     let seconds = 0;
-    await trainModel(model, { train, val: emptySet(48), numClasses: 2 }, resolveConfig({ epochs: 1, classWeighting: 'none', workers: 1 }), {
+    await trainModel(model, { train, val: emptySet(48), numClasses: 2 }, resolveConfig({ model: 'seed', epochs: 1, classWeighting: 'none', workers: 1 }), {
       onBatch: (p) => {
         seconds = p.elapsed;
         ac.abort();
@@ -209,4 +217,31 @@ export async function benchTrain(report: Report, options: BenchOptions): Promise
   if (child.status !== 0) throw new Error(`bench/memory.ts failed: ${child.stderr}`);
   const mem = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { images: number; batches: number; maxRssMB: number; workers: number; seconds: number };
   report({ section, name: `peak RSS training on ${mem.images.toLocaleString('en-US')} imgs 96x96 from disk`, value: mem.maxRssMB, unit: 'MB', baseline: 1536, baselineName: 'target 1.5 GB', ratio: mem.maxRssMB / 1536, note: `child process: FileImageSet over one ${((mem.images * 9216) / 1e9).toFixed(2)} GB file, first ${mem.batches} batches of epoch 1, ${mem.workers} workers, maxRSS` });
+}
+
+/** The default model (radnet) at its default input size against the same architecture in PyTorch. */
+async function benchRadNet(report: Report, options: BenchOptions, py: string | undefined, epochs: number): Promise<void> {
+  const size = PRESET_RECIPES.radnet.imageSize;
+  const n = options.quick ? 320 : 1460;
+  const label = `${n} imgs ${size}x${size}, batch 32`;
+  const train = syntheticXrays(n, size, 21);
+  const test = syntheticXrays(200, size, 22);
+  let base: number | undefined;
+  let baseName = 'PyTorch 2 threads';
+  if (py) {
+    const two = runTorch(py, train, test, epochs, 2, 'radnet');
+    report({ section, name: `PyTorch ${two.torch}, radnet, 2 threads: s/epoch (${label})`, value: steady(two.epochSeconds), unit: 's', note: `CPU ${steady(two.epochCpuSeconds).toFixed(2)} s/epoch; mean of epochs 2-${epochs}` });
+    base = steady(two.epochSeconds);
+    const one = runTorch(py, train, test, epochs, 1, 'radnet');
+    report({ section, name: `PyTorch ${one.torch}, radnet, 1 thread: s/epoch (${label})`, value: steady(one.epochSeconds), unit: 's', note: `CPU ${steady(one.epochCpuSeconds).toFixed(2)} s/epoch` });
+    if (steady(one.epochSeconds) < base) {
+      base = steady(one.epochSeconds);
+      baseName = 'PyTorch 1 thread (faster than 2 here)';
+    }
+  }
+  for (const workers of [1, 2]) {
+    const t = await timeOurs(train, epochs, workers, 'radnet');
+    t.model.dispose();
+    report({ section, name: `wasm, radnet (default model), ${workers} worker${workers > 1 ? 's' : ''}: s/epoch (${label})`, value: t.wall, unit: 's', ...(base !== undefined ? { baseline: base, baselineName: baseName, ratio: t.wall / base } : {}), note: `CPU ${t.cpu.toFixed(2)} s/epoch; fused conv + batch norm + ReLU (+ pool) kernels` });
+  }
 }

@@ -84,14 +84,14 @@ export function findTorchPython(): string | undefined {
 }
 
 /** Runs bench/torch_cnn.py on the same arrays (written to a temp folder as raw files). */
-export function runTorch(py: string, train: ArraySet, test: ArraySet, epochs: number, threads: number): TorchResult {
+export function runTorch(py: string, train: ArraySet, test: ArraySet, epochs: number, threads: number, model: 'seed' | 'radnet' = 'seed'): TorchResult {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fracture-bench-'));
   try {
     writeFileSync(path.join(dir, 'train_x.u8'), train.pixels);
     writeFileSync(path.join(dir, 'train_y.i32'), new Uint8Array(train.labels.buffer, train.labels.byteOffset, train.labels.byteLength));
     writeFileSync(path.join(dir, 'test_x.u8'), test.pixels);
     writeFileSync(path.join(dir, 'test_y.i32'), new Uint8Array(test.labels.buffer, test.labels.byteOffset, test.labels.byteLength));
-    const args = [path.join(__dirname, 'torch_cnn.py'), '--dir', dir, '--size', String(train.imageSize), '--epochs', String(epochs), '--batch', '32', '--threads', String(threads)];
+    const args = [path.join(__dirname, 'torch_cnn.py'), '--dir', dir, '--size', String(train.imageSize), '--epochs', String(epochs), '--batch', '32', '--threads', String(threads), '--model', model];
     const r = spawnSync(py, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
     if (r.status !== 0) throw new Error(`torch_cnn.py failed: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as TorchResult;

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { addBadFiles, writeTinyDataset } from './runs-fixtures';
 
 const CLI = resolve(__dirname, '../../dist/cli.js');
-const TINY = ['--epochs', '1', '--image-size', '24', '--batch-size', '8', '--workers', '1', '--backend', 'wasm'];
+const TINY = ['--model', 'seed', '--epochs', '1', '--image-size', '24', '--batch-size', '8', '--workers', '1', '--backend', 'wasm'];
 
 function cli(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });

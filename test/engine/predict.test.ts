@@ -22,7 +22,7 @@ describe('prediction', () => {
       datasetFolder: join(dir, 'data'),
       runsFolder: join(dir, 'runs'),
       cacheDir: join(dir, 'cache'),
-      config: { imageSize: 24, epochs: 1, batchSize: 8, backend: 'wasm', workers: 1 },
+      config: { model: 'seed', imageSize: 24, epochs: 1, batchSize: 8, backend: 'wasm', workers: 1 },
     });
     assert.equal(outcome.tag, 'completed');
     runFolder = join(dir, 'runs', outcome.run.id);

@@ -69,3 +69,34 @@ test("the fused conv + batch norm + ReLU (+ max-pool) training op on wasm gives 
     }
   }
 });
+
+test('batch-norm statistics are taken per group of 16 images, so a 20-image batch equals its 16 + 4 shards computed apart (cpu autodiff)', async () => {
+  const size = 32;
+  const n = 20;
+  const x = noise(n * size * size, 99);
+  const labels = Int32Array.from({ length: n }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0);
+  const positions = Int32Array.from({ length: n }, (_, i) => i);
+  const spec = { kind: 'crossentropy' as const, gamma: 2, numClasses: 2 };
+  const flat = (g: Record<string, tf.Tensor>) => Object.fromEntries(Object.entries(g).map(([k, t]) => [k.replace(/_\d+$/, ''), Float32Array.from(t.dataSync())]));
+  await initBackend('wasm');
+  const m1 = buildRadNet(size, 2, 3);
+  const whole = shardGradients(m1, { x, labels, positions, batchSize: n, seed: 1, epoch: 1 }, spec);
+  const ours = flat(whole.grads);
+  tf.dispose(whole.grads);
+  m1.dispose();
+  await initBackend('cpu');
+  const m2 = buildRadNet(size, 2, 3);
+  const px = size * size;
+  const parts = [[0, 16], [16, 20]].map(([a, b]) => {
+    const r = shardGradients(m2, { x: x.subarray(a * px, b * px), labels: labels.subarray(a, b), positions: positions.subarray(a, b), batchSize: n, seed: 1, epoch: 1 }, spec);
+    const out = flat(r.grads);
+    tf.dispose(r.grads);
+    return out;
+  });
+  m2.dispose();
+  for (const name of Object.keys(ours)) {
+    const ref = parts[0][name].map((v, i) => v + parts[1][name][i]);
+    const scale = Math.max(...Array.from(ref, Math.abs));
+    ours[name].forEach((g, i) => assert.ok(Math.abs(g - ref[i]) <= 2e-4 * scale + 1e-8, `${name}[${i}]: ${g} vs ${ref[i]}`));
+  }
+});

@@ -13,6 +13,8 @@ import { Predictor } from '../../src/engine/predict/predictor';
 import { runTraining } from '../../src/engine/runs/pipeline';
 import { epochOrder } from '../../src/engine/train/sampling';
 import { learningRateAt } from '../../src/engine/train/schedule';
+import { trainModel } from '../../src/engine/train/train';
+import { squares } from './trainHelpers';
 import { writeTinyDataset } from './runs-fixtures';
 
 describe('training recipe', () => {
@@ -91,8 +93,6 @@ describe('fine-tuning and the stored threshold', () => {
   });
 
   it('the base stays frozen during the frozen epochs and changes after', async () => {
-    const { trainModel } = await import('../../src/engine/train/train');
-    const { squares } = await import('./trainHelpers');
     const baseModel = buildRadNet(32, 2, 5);
     const train = squares(24, 32, 11, (i) => i % 2);
     const val = squares(8, 32, 12, (i) => i % 2);

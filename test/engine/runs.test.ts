@@ -12,7 +12,7 @@ import type { RunRecord } from '../../src/engine/types';
 import { resolveConfig } from '../../src/engine/config';
 import { writeTinyDataset } from './runs-fixtures';
 
-const TINY = { imageSize: 24, epochs: 2, batchSize: 8, backend: 'wasm', workers: 1, patience: 5 } as const;
+const TINY = { model: 'seed', imageSize: 24, epochs: 2, batchSize: 8, backend: 'wasm', workers: 1, patience: 5 } as const;
 
 function record(id: string, state: RunRecord['state'], extra: Partial<RunRecord> = {}): RunRecord {
   return { id, state, startedAt: id.slice(0, 19), datasetFolder: '/data', config: resolveConfig(), backend: 'wasm', history: [], ...extra };

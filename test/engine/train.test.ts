@@ -13,7 +13,7 @@ import { flatWeights, squares, tinyCnn } from './trainHelpers';
 const SIZE = 10;
 
 function config(over: Partial<TrainConfig> = {}): TrainConfig {
-  return resolveConfig({ imageSize: 24, epochs: 3, batchSize: 8, learningRate: 0.01, patience: 4, seed: 7, workers: 1, classWeighting: 'none', ...over });
+  return resolveConfig({ model: 'seed', imageSize: 24, epochs: 3, batchSize: 8, learningRate: 0.01, patience: 4, seed: 7, workers: 1, classWeighting: 'none', ...over });
 }
 
 const balanced = (i: number) => i % 2;

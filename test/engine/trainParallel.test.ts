@@ -27,7 +27,7 @@ test('data-parallel training over 2 and 3 threads gives the single-thread result
     const r = await trainModel(
       model,
       { train, val, numClasses: 2 },
-      resolveConfig({ epochs: 2, batchSize: 8, learningRate: 0.01, seed: 5, workers, augment: true, classWeighting: 'balanced' }),
+      resolveConfig({ model: 'seed', imageSize: 24, epochs: 2, batchSize: 8, learningRate: 0.01, seed: 5, workers, augment: true, classWeighting: 'balanced' }),
       { onLog: (l) => logs.push(l) },
     );
     const w = flatWeights(model);
@@ -59,7 +59,7 @@ test('cancelling a data-parallel run stops within one batch and shuts its worker
   const model = tinyCnn(SIZE, 2, 14);
   const controller = new AbortController();
   let after = 0;
-  const r = await trainModel(model, { train, val, numClasses: 2 }, resolveConfig({ epochs: 3, batchSize: 8, workers: 2 }), {
+  const r = await trainModel(model, { train, val, numClasses: 2 }, resolveConfig({ model: 'seed', imageSize: 24, epochs: 3, batchSize: 8, workers: 2 }), {
     onBatch: (p) => {
       if (controller.signal.aborted) after++;
       if (p.batch === 2) controller.abort();

@@ -26,7 +26,7 @@ import {
 import { startServer, type ProgressEvent, type TestServer } from './harness';
 
 type RunNote<T> = { runId: string } & T;
-const tiny: Partial<TrainConfig> = { imageSize: 24, epochs: 3, batchSize: 8, patience: 10, workers: 1, seed: 1 };
+const tiny: Partial<TrainConfig> = { model: 'seed', imageSize: 24, epochs: 3, batchSize: 8, patience: 10, workers: 1, seed: 1 };
 /** Long enough to be cancelled after its first epoch. */
 const long: Partial<TrainConfig> = { ...tiny, epochs: 200, patience: 200 };
 
@@ -129,7 +129,7 @@ describe('training over JSON-RPC with the real training process', () => {
     const written = await server.connection.sendRequest(GenerateSampleRequest, { outDir: sample, fractured: 3, normal: 4, size: 32 });
     assert.deepEqual([written.fractured, written.normal], [3, 4]);
     assert.ok(existsSync(join(sample, 'fractured', 'fractured-0001.png')));
-    const report = await server.connection.sendRequest(DatasetReportRequest, { datasetFolder: dataset, config: { imageSize: 24 } });
+    const report = await server.connection.sendRequest(DatasetReportRequest, { datasetFolder: dataset, config: { model: 'seed', imageSize: 24 } });
     assert.deepEqual(report.classes, ['fractured', 'normal']);
     const total = (['train', 'val', 'test'] as const).reduce((sum, split) => sum + report.counts[split].reduce((a, b) => a + b, 0), 0);
     assert.equal(total, 28);

@@ -3,6 +3,10 @@
 // each a full pass with its own output; here the forward pass is two loops (channel moments, then
 // normalise-scale-shift-ReLU) and the backward pass two (route the pooled gradient and reduce,
 // then the input gradient). Channel sums are accumulated in float64.
+//
+// Statistics are taken over groups of GHOST_BATCH images ("ghost batch normalisation"), not over
+// whatever slice of the batch one thread holds: data-parallel shards are cut at group boundaries,
+// so a run gives the same result on one core as on many.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
@@ -13,50 +17,70 @@ interface WasmBackendLike extends tf.KernelBackend {
 
 type KernelArgs = { inputs: NamedTensorInfoMap; backend: WasmBackendLike; attrs?: { epsilon?: number; pooled?: boolean } };
 
+/** Images per batch-normalisation group. */
+export const GHOST_BATCH = 16;
+
 export const BN_RELU = 'FractureBnRelu';
 export const BN_RELU_GRAD = 'FractureBnReluGrad';
 
-/** Inputs z [N,H,W,C], gamma [C], beta [C]; outputs [a = relu(gamma*(z-mean)*invstd + beta), mean, invstd]. */
+/** Row ranges [start, end) of each group of GHOST_BATCH images in an [N, H, W, C] tensor, in units of C-vectors. */
+function groups(shape: number[]): [number, number][] {
+  const [N, H, W] = shape;
+  const perImage = H * W;
+  const out: [number, number][] = [];
+  for (let n = 0; n < N; n += GHOST_BATCH) out.push([n * perImage, Math.min(N, n + GHOST_BATCH) * perImage]);
+  return out;
+}
+
+/**
+ * Inputs z [N,H,W,C], gamma [C], beta [C]; outputs [a = relu(gamma*(z-mean)*invstd + beta), mean, invstd],
+ * mean and invstd [groups, C].
+ */
 function bnRelu(args: KernelArgs): TensorInfo[] {
   const { backend } = args;
   const zInfo = args.inputs.z as TensorInfo;
   const C = zInfo.shape[zInfo.shape.length - 1];
+  const spans = groups(zInfo.shape);
   const aOut = backend.makeOutput(zInfo.shape, 'float32');
-  const meanOut = backend.makeOutput([C], 'float32');
-  const invOut = backend.makeOutput([C], 'float32');
+  const meanOut = backend.makeOutput([spans.length, C], 'float32');
+  const invOut = backend.makeOutput([spans.length, C], 'float32');
   const z = backend.typedArrayFromHeap(zInfo);
   const a = backend.typedArrayFromHeap(aOut);
   const gamma = backend.typedArrayFromHeap(args.inputs.gamma as TensorInfo);
   const beta = backend.typedArrayFromHeap(args.inputs.beta as TensorInfo);
-  const rows = z.length / C;
+  const eps = args.attrs?.epsilon ?? 1e-3;
+  const mean = new Float32Array(spans.length * C);
+  const inv = new Float32Array(spans.length * C);
   const s1 = new Float64Array(C);
   const s2 = new Float64Array(C);
-  for (let r = 0, i = 0; r < rows; r++) {
-    for (let c = 0; c < C; c++, i++) {
-      const v = z[i];
-      s1[c] += v;
-      s2[c] += v * v;
-    }
-  }
-  const mean = new Float32Array(C);
-  const inv = new Float32Array(C);
   const scale = new Float32Array(C);
   const shift = new Float32Array(C);
-  const eps = args.attrs?.epsilon ?? 1e-3;
-  for (let c = 0; c < C; c++) {
-    const m = s1[c] / rows;
-    const variance = Math.max(0, s2[c] / rows - m * m);
-    mean[c] = m;
-    inv[c] = 1 / Math.sqrt(variance + eps);
-    scale[c] = gamma[c] * inv[c];
-    shift[c] = beta[c] - m * scale[c];
-  }
-  for (let r = 0, i = 0; r < rows; r++) {
-    for (let c = 0; c < C; c++, i++) {
-      const v = z[i] * scale[c] + shift[c];
-      a[i] = v > 0 ? v : 0;
+  spans.forEach(([r0, r1], g) => {
+    s1.fill(0);
+    s2.fill(0);
+    for (let r = r0, i = r0 * C; r < r1; r++) {
+      for (let c = 0; c < C; c++, i++) {
+        const v = z[i];
+        s1[c] += v;
+        s2[c] += v * v;
+      }
     }
-  }
+    const rows = r1 - r0;
+    for (let c = 0; c < C; c++) {
+      const m = s1[c] / rows;
+      const variance = Math.max(0, s2[c] / rows - m * m);
+      mean[g * C + c] = m;
+      inv[g * C + c] = 1 / Math.sqrt(variance + eps);
+      scale[c] = gamma[c] * inv[g * C + c];
+      shift[c] = beta[c] - m * scale[c];
+    }
+    for (let r = r0, i = r0 * C; r < r1; r++) {
+      for (let c = 0; c < C; c++, i++) {
+        const v = z[i] * scale[c] + shift[c];
+        a[i] = v > 0 ? v : 0;
+      }
+    }
+  });
   backend.typedArrayFromHeap(meanOut).set(mean);
   backend.typedArrayFromHeap(invOut).set(inv);
   return [aOut, meanOut, invOut];
@@ -112,34 +136,43 @@ function bnReluGrad(args: KernelArgs): TensorInfo[] {
   } else {
     for (let i = 0; i < dz.length; i++) dz[i] = a[i] > 0 ? g[i] : 0;
   }
-  const rows = dz.length / C;
+  const totalBeta = new Float64Array(C);
+  const totalGamma = new Float64Array(C);
   const dbeta = new Float64Array(C);
   const dgamma = new Float64Array(C);
-  for (let r = 0, i = 0; r < rows; r++) {
-    for (let c = 0; c < C; c++, i++) {
-      const dy = dz[i];
-      if (dy === 0) continue;
-      dbeta[c] += dy;
-      dgamma[c] += dy * (z[i] - mean[c]) * inv[c];
-    }
-  }
-  // Pass 2: dz = gamma * invstd * (dy - mean(dy) - xhat * mean(dy * xhat)).
   const k = new Float32Array(C);
   const mb = new Float32Array(C);
   const mg = new Float32Array(C);
-  for (let c = 0; c < C; c++) {
-    k[c] = gamma[c] * inv[c];
-    mb[c] = dbeta[c] / rows;
-    mg[c] = dgamma[c] / rows;
-  }
-  for (let r = 0, i = 0; r < rows; r++) {
-    for (let c = 0; c < C; c++, i++) {
-      const xhat = (z[i] - mean[c]) * inv[c];
-      dz[i] = k[c] * (dz[i] - mb[c] - xhat * mg[c]);
+  groups(aInfo.shape).forEach(([r0, r1], g) => {
+    const o = g * C;
+    dbeta.fill(0);
+    dgamma.fill(0);
+    for (let r = r0, i = r0 * C; r < r1; r++) {
+      for (let c = 0; c < C; c++, i++) {
+        const dy = dz[i];
+        if (dy === 0) continue;
+        dbeta[c] += dy;
+        dgamma[c] += dy * (z[i] - mean[o + c]) * inv[o + c];
+      }
     }
-  }
-  backend.typedArrayFromHeap(dgOut).set(dgamma);
-  backend.typedArrayFromHeap(dbOut).set(dbeta);
+    // Pass 2: dz = gamma * invstd * (dy - mean(dy) - xhat * mean(dy * xhat)), over the group.
+    const rows = r1 - r0;
+    for (let c = 0; c < C; c++) {
+      k[c] = gamma[c] * inv[o + c];
+      mb[c] = dbeta[c] / rows;
+      mg[c] = dgamma[c] / rows;
+      totalBeta[c] += dbeta[c];
+      totalGamma[c] += dgamma[c];
+    }
+    for (let r = r0, i = r0 * C; r < r1; r++) {
+      for (let c = 0; c < C; c++, i++) {
+        const xhat = (z[i] - mean[o + c]) * inv[o + c];
+        dz[i] = k[c] * (dz[i] - mb[c] - xhat * mg[c]);
+      }
+    }
+  });
+  backend.typedArrayFromHeap(dgOut).set(totalGamma);
+  backend.typedArrayFromHeap(dbOut).set(totalBeta);
   return [dzOut, dgOut, dbOut];
 }
 

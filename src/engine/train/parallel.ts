@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { GHOST_BATCH } from '../backend/bnKernels';
 import { FlatAdam } from './adam';
 import { flatFrozenWeights } from './bnStats';
 import type { StepExecutor } from './executor';
@@ -59,15 +60,21 @@ class WorkerLink {
   }
 }
 
-/** Contiguous shard boundaries of n items over k parts (the first parts one larger when n % k != 0). */
-export function shardBounds(n: number, k: number): number[] {
+/**
+ * Contiguous shard boundaries of n items over k parts (the first parts one larger when n % k != 0).
+ * With `group`, boundaries fall on multiples of it (whole batch-normalisation groups per shard).
+ */
+export function shardBounds(n: number, k: number, group = 1): number[] {
+  const units = Math.ceil(n / group);
   const bounds = [0];
-  for (let i = 0; i < k; i++) bounds.push(bounds[i] + Math.floor(n / k) + (i < n % k ? 1 : 0));
-  return bounds;
+  for (let i = 0; i < k; i++) bounds.push(bounds[i] + Math.floor(units / k) + (i < units % k ? 1 : 0));
+  return bounds.map((b) => Math.min(n, b * group));
 }
 
 class ParallelExecutor implements StepExecutor {
   private version = 0;
+  /** Batch-normalisation statistics are per group of images: a shard holds whole groups. */
+  private readonly group: number;
 
   constructor(
     private readonly model: tfl.LayersModel,
@@ -75,14 +82,16 @@ class ParallelExecutor implements StepExecutor {
     private readonly optimizer: FlatAdam,
     private readonly spec: LossSpec,
     private readonly links: WorkerLink[],
-  ) {}
+  ) {
+    this.group = model.layers.some((l) => l.getClassName() === 'BatchNormalization') ? GHOST_BATCH : 1;
+  }
 
   get workers(): number {
     return this.links.length + 1;
   }
 
   async step(batch: Shard): Promise<ShardStats> {
-    const bounds = shardBounds(batch.labels.length, this.workers);
+    const bounds = shardBounds(batch.labels.length, this.workers, this.group);
     const px = batch.x.length / batch.labels.length;
     const replies = this.links.filter((_, k) => bounds[k + 2] > bounds[k + 1]).map((link, k) => {
       const [a, b] = [bounds[k + 1], bounds[k + 2]];
