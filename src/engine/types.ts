@@ -152,6 +152,11 @@ export interface Prediction {
   predictedIndex: number;
   /** Class the heat map explains (the predicted one unless another was asked for). */
   explainedIndex: number;
+  /**
+   * With Grad-CAM: true when nothing in the image raises the explained class's score, so the heat
+   * map is blank. Absent when no heat map was computed.
+   */
+  noPositiveEvidence?: boolean;
   /** PNG files written for the Grad-CAM overlay and the heat map alone, at the image's own size. */
   overlayPath?: string;
   heatmapPath?: string;

@@ -92,12 +92,14 @@ export class Predictor {
     const [pixels, full] = await Promise.all([decodeImage(path, this.imageSize), readGrayFull(path)]);
     let probabilities: number[];
     let explainedIndex: number;
+    let noPositiveEvidence: boolean | undefined;
     let pictures: { overlayPath: string; heatmapPath: string } | undefined;
     if (options.gradcam) {
       this.gradcam ??= new GradCam(this.model);
       const cam = await this.gradcam.explain(pixels, this.imageSize, options.classIndex);
       probabilities = cam.probabilities;
       explainedIndex = cam.explainedIndex;
+      noPositiveEvidence = cam.noPositiveEvidence;
       if (options.outDir) {
         const { overlayPng, heatmapPng } = await renderHeatPictures(full, cam.heat, cam.heatWidth, cam.heatHeight, undefined, cam.placement);
         const names = pictureNames(path, explainedIndex);
@@ -116,6 +118,7 @@ export class Predictor {
       probabilities,
       predictedIndex: probabilities.indexOf(Math.max(...probabilities)),
       explainedIndex,
+      ...(noPositiveEvidence === undefined ? {} : { noPositiveEvidence }),
       ...(pictures ?? {}),
       width: full.width,
       height: full.height,
