@@ -1,4 +1,5 @@
 // Human-readable text for the terminal: the dataset report before training and the results after it.
+import { warningsText } from '../engine/eval/healthText';
 import { classificationReportText, confusionMatrixText } from '../engine/eval/reportText';
 import type { DatasetReport, EpochMetrics, RunRecord } from '../engine/types';
 
@@ -49,5 +50,8 @@ export function resultsText(run: RunRecord, folder: string): string {
     lines.push('', `Time: ${t.totalSeconds.toFixed(1)} s total (decode ${t.decodeSeconds.toFixed(1)} s, training ${t.trainSeconds.toFixed(1)} s, ${perEpoch.toFixed(2)} s per epoch, evaluation ${t.evalSeconds.toFixed(1)} s) on ${run.backend}`);
   }
   lines.push('', `Run folder: ${folder}`);
+  // Last, where the eye lands when training ends: the numbers above may look fine while the model is not.
+  const warnings = warningsText(m?.warnings);
+  if (warnings) lines.push('', warnings.trimEnd());
   return lines.join('\n') + '\n';
 }

@@ -83,6 +83,15 @@ export interface Misclassified {
   confidence: number;
 }
 
+/** A plain-language warning that a trained model may be useless, with what to try. */
+export interface ModelWarning {
+  /** Stable code: 'one-class' | 'chance-auc' | 'class-never-found' | 'below-majority' ... */
+  code: string;
+  message: string;
+  /** What to try next. */
+  suggestion: string;
+}
+
 export interface EvalReport {
   loss: number;
   accuracy: number;
@@ -97,6 +106,7 @@ export interface EvalReport {
   sensitivity?: number;
   specificity?: number;
   misclassified: Misclassified[];
+  warnings?: ModelWarning[];
 }
 
 export type RunState = 'running' | 'completed' | 'cancelled' | 'failed';
@@ -143,6 +153,8 @@ export interface RunSummary {
   epochsRun: number;
   testAccuracy?: number;
   macroF1?: number;
+  /** The model's test-split warnings (metrics.warnings), when it has any. */
+  warnings?: ModelWarning[];
 }
 
 export interface Prediction {
