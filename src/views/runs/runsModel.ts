@@ -60,7 +60,7 @@ const STATE_ICONS: Record<RunState, NodeIcon> = {
 };
 
 const ACTIVE_ICON: NodeIcon = { id: 'star-full', color: 'charts.yellow' };
-/** A completed run whose model has warnings: never the green tick of success, even when it is the active model. */
+/** A completed run whose model has warnings: never the green tick of success. The active model keeps its star; its description says. */
 const WARNING_ICON: NodeIcon = { id: 'warning', color: 'list.warningForeground' };
 
 export function formatDate(iso: string, seconds = false): string {
@@ -122,7 +122,7 @@ export function runNode(summary: RunSummary, options: RunNodeOptions): RunsNode 
     label: formatDate(summary.startedAt, options.seconds),
     description: parts.join(' · '),
     tooltip,
-    icon: warnings.length ? WARNING_ICON : active ? ACTIVE_ICON : STATE_ICONS[summary.state],
+    icon: active ? ACTIVE_ICON : warnings.length ? WARNING_ICON : STATE_ICONS[summary.state],
     contextValue: active ? 'run.active' : `run.${summary.state}`,
     collapsible: 'collapsed',
     runId: summary.id,
