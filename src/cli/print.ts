@@ -35,6 +35,19 @@ export function epochLine(m: EpochMetrics, epochs: number): string {
   return `Epoch ${String(m.epoch).padStart(String(epochs).length)}/${epochs}  loss ${f(m.loss)}  acc ${f(m.acc)}  val_loss ${f(m.valLoss)}  val_acc ${f(m.valAcc)}  ${m.seconds.toFixed(1)} s\n`;
 }
 
+/** Command-line flags of the settings the warnings name (the suggestions speak in setting names). */
+const SETTING_FLAGS: Record<string, string> = {
+  'fractureCnn.imageSize': '--image-size',
+  'fractureCnn.classWeighting': '--class-weighting balanced',
+  'fractureCnn.augment': '--augment',
+  'fractureCnn.testFraction': '--test',
+};
+
+function flagsLine(text: string): string[] {
+  const named = Object.entries(SETTING_FLAGS).filter(([setting]) => text.includes(setting));
+  return named.length ? [`On the command line: ${named.map(([setting, flag]) => `${flag} (${setting})`).join(', ')}.`] : [];
+}
+
 export function resultsText(run: RunRecord, folder: string): string {
   const m = run.metrics;
   const lines: string[] = [];
@@ -52,6 +65,6 @@ export function resultsText(run: RunRecord, folder: string): string {
   lines.push('', `Run folder: ${folder}`);
   // Last, where the eye lands when training ends: the numbers above may look fine while the model is not.
   const warnings = warningsText(m?.warnings);
-  if (warnings) lines.push('', warnings.trimEnd());
+  if (warnings) lines.push('', warnings.trimEnd(), ...flagsLine(warnings));
   return lines.join('\n') + '\n';
 }

@@ -46,7 +46,7 @@ describe('fracture-cnn command line', () => {
     // 10 images a class leave 1 or 2 for the test split: the last thing printed says the model cannot be judged.
     const verdict = /^!! WARNING: (TOO FEW TEST IMAGES TO JUDGE THIS MODEL|THIS MODEL IS NOT USABLE AS IT STANDS) !!$/m.exec(r.stdout);
     assert.ok(verdict && verdict.index > m.index, 'a warning block after the results');
-    assert.match(r.stdout, /fractureCnn\.testFraction/);
+    assert.match(r.stdout, /^On the command line: .*--test \(fractureCnn\.testFraction\)/m, 'the settings named, with their flags');
     runFolder = m[1].trim();
     assert.ok(runFolder.startsWith(join(dir, 'runs')));
     const files = (await readdir(runFolder)).sort();

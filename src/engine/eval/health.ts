@@ -21,7 +21,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 const DEFAULT_MODEL = 'the default model (setting fractureCnn.model)';
 const BALANCED = 'class weighting "balanced" (fractureCnn.classWeighting)';
 const AUGMENT = 'augmentation on (fractureCnn.augment)';
-const LARGER_INPUT = 'a larger input such as 128 pixels (fractureCnn.imageSize), which keeps thin fracture lines visible';
+const LARGER_INPUT = 'a larger input (fractureCnn.imageSize, e.g. 128) to keep thin fracture lines visible';
 
 /** True when the warnings say the model should not be used, not merely that the test split is small. */
 export function modelUnusable(warnings: readonly ModelWarning[] | undefined): boolean {
@@ -37,7 +37,7 @@ function oneClass(r: EvalReport, name: (i: number) => string, predicted: number[
     {
       code: 'one-class',
       message: `The model answered "${name(top)}" for ${predicted[top]} of ${n} test images (${pct(share)}), though only ${pct(trueShare)} of them are "${name(top)}": it does not tell the classes apart.`,
-      suggestion: `Train again with ${DEFAULT_MODEL}, ${BALANCED} and ${AUGMENT}; ${LARGER_INPUT} also helps.`,
+      suggestion: `Train again with ${DEFAULT_MODEL}, ${BALANCED} and ${AUGMENT}; try ${LARGER_INPUT}.`,
     },
   ];
 }
@@ -74,7 +74,7 @@ function chanceAuc(r: EvalReport, name: (i: number) => string): ModelWarning[] {
     {
       code: 'chance-auc',
       message: `ROC AUC is ${roc.auc.toFixed(3)}, close to the 0.5 of guessing: the model's scores do not rank "${positive}" images above the others.`,
-      suggestion: `Train again with ${DEFAULT_MODEL}, ${LARGER_INPUT}, and ${AUGMENT}; check that each class folder holds the images it names.`,
+      suggestion: `Train again with ${DEFAULT_MODEL}, ${AUGMENT} and ${LARGER_INPUT}; check that each class folder holds the images it names.`,
     },
   ];
 }
