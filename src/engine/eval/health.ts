@@ -111,6 +111,8 @@ function smallTestSplit(name: (i: number) => string, support: number[]): ModelWa
  * or was tested on too few images to tell. An empty list means nothing looked wrong.
  */
 export function modelWarnings(r: EvalReport): ModelWarning[] {
+  // A hand-edited or truncated run.json must not make its run unreadable: no data, no verdict.
+  if (!Array.isArray(r.classes) || !Array.isArray(r.perClass) || !Array.isArray(r.confusion)) return [];
   const name = (i: number): string => r.classes[i] ?? `class ${i}`;
   const support = r.perClass.map((s) => s.support);
   const n = support.reduce((a, b) => a + b, 0);
