@@ -191,6 +191,22 @@ describe('Grad-CAM of confident and of negative evidence (wasm)', () => {
   });
 });
 
+describe('Grad-CAM memory', () => {
+  before(() => initBackend('wasm'));
+
+  it('frees every tensor it makes, for the seed CNN and for a batch-norm head ending in a Softmax layer', async () => {
+    for (const model of [buildSeedCnn(SIZE, 2, 1), evidenceModel(SIZE, 'softmax-layer')]) {
+      const cam = new GradCam(model);
+      const image = new Uint8Array(SIZE * SIZE).fill(90);
+      await cam.explain(image, SIZE); // the first call builds the body model's own tensors
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 4; i++) await cam.explain(image, SIZE, i % 2);
+      assert.equal(tf.memory().numTensors, before);
+      model.dispose();
+    }
+  });
+});
+
 describe('pointing game', () => {
   /** A hand-made 4x4 map over a 48 px input, hot in one cell. */
   function camHotAt(cx: number, cy: number, noPositiveEvidence = false): GradCamResult {
