@@ -1,4 +1,5 @@
 // `fracture-cnn predict`: probabilities per image, optional Grad-CAM pictures; exit 4 when any image was unreadable.
+import { noEvidenceNote } from '../engine/gradcam/evidenceNote';
 import { Predictor } from '../engine/predict/predictor';
 import type { PredictCommand } from './args';
 import { EXIT } from './exitCodes';
@@ -27,6 +28,7 @@ export async function predictCommand(cmd: PredictCommand): Promise<number> {
       const probs = p.classes.map((c, i) => `${c} ${(p.probabilities[i] * 100).toFixed(1)}%`).join(', ');
       process.stdout.write(`${p.path}: ${p.classes[p.predictedIndex]} (${probs}) ${p.milliseconds.toFixed(0)} ms\n`);
       if (p.overlayPath) process.stdout.write(`  Grad-CAM for "${p.classes[p.explainedIndex]}": ${p.overlayPath}\n  heat map: ${p.heatmapPath}\n`);
+      if (p.noPositiveEvidence) process.stdout.write(`  ${noEvidenceNote(p.classes[p.explainedIndex] ?? String(p.explainedIndex))}\n`);
     }
   }
   const bad = outcomes.filter((o) => !o.ok);

@@ -1,4 +1,5 @@
 // Human-readable text for the terminal: the dataset report before training and the results after it.
+import { warningsText } from '../engine/eval/healthText';
 import { classificationReportText, confusionMatrixText } from '../engine/eval/reportText';
 import type { DatasetReport, EpochMetrics, RunRecord } from '../engine/types';
 
@@ -35,6 +36,19 @@ export function epochLine(m: EpochMetrics, epochs: number): string {
   return `Epoch ${String(m.epoch).padStart(String(epochs).length)}/${epochs}  loss ${f(m.loss)}  acc ${f(m.acc)}  val_loss ${f(m.valLoss)}  val_acc ${f(m.valAcc)}${auc}  ${m.seconds.toFixed(1)} s\n`;
 }
 
+/** Command-line flags of the settings the warnings name (the suggestions speak in setting names). */
+const SETTING_FLAGS: Record<string, string> = {
+  'fractureCnn.imageSize': '--image-size',
+  'fractureCnn.classWeighting': '--class-weighting balanced',
+  'fractureCnn.augment': '--augment',
+  'fractureCnn.testFraction': '--test',
+};
+
+function flagsLine(text: string): string[] {
+  const named = Object.entries(SETTING_FLAGS).filter(([setting]) => text.includes(setting));
+  return named.length ? [`On the command line: ${named.map(([setting, flag]) => `${flag} (${setting})`).join(', ')}.`] : [];
+}
+
 export function resultsText(run: RunRecord, folder: string): string {
   const m = run.metrics;
   const lines: string[] = [];
@@ -52,6 +66,9 @@ export function resultsText(run: RunRecord, folder: string): string {
     lines.push('', `Time: ${t.totalSeconds.toFixed(1)} s total (decode ${t.decodeSeconds.toFixed(1)} s, training ${t.trainSeconds.toFixed(1)} s, ${perEpoch.toFixed(2)} s per epoch, evaluation ${t.evalSeconds.toFixed(1)} s) on ${run.backend}`);
   }
   lines.push('', `Run folder: ${folder}`);
+  // Last, where the eye lands when training ends: the numbers above may look fine while the model is not.
+  const warnings = warningsText(m?.warnings);
+  if (warnings) lines.push('', warnings.trimEnd(), ...flagsLine(warnings));
   return lines.join('\n') + '\n';
 }
 

@@ -108,11 +108,13 @@ export class Trainer implements vscode.Disposable {
     if (outcome.tag === 'completed') {
       const metrics = outcome.run.metrics;
       if (metrics) this.ctx.output.info(`[${runId}] ${describeEvaluation(metrics)}`);
-      const answer = await vscode.window.showInformationMessage(
-        `Fracture CNN: training finished, test accuracy ${percent(metrics?.accuracy)} (run ${runId}, ${outcome.run.history.length} epochs).`,
-        'Show Dashboard',
-        'Open Report',
-      );
+      const warnings = metrics?.warnings ?? [];
+      for (const w of warnings) this.ctx.output.warn(`[${runId}] ${w.message} ${w.suggestion}`);
+      const finished = `Fracture CNN: training finished, test accuracy ${percent(metrics?.accuracy)} (run ${runId}, ${outcome.run.history.length} epochs).`;
+      // A model that looks complete but is useless must not be announced like a good one.
+      const answer = await (warnings.length
+        ? vscode.window.showWarningMessage(`${finished} Warning: ${warnings[0].message}`, 'Show Dashboard', 'Open Report')
+        : vscode.window.showInformationMessage(finished, 'Show Dashboard', 'Open Report'));
       if (answer === 'Show Dashboard') await vscode.commands.executeCommand('fractureCnn.showDashboard');
       else if (answer === 'Open Report' && folder) await openReport(this.ctx, folder);
     } else if (outcome.tag === 'cancelled') {

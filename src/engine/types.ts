@@ -115,6 +115,15 @@ export interface Localization {
   share: number;
 }
 
+/** A plain-language warning that a trained model may be useless, with what to try. */
+export interface ModelWarning {
+  /** Stable code: 'one-class' | 'chance-auc' | 'class-never-found' | 'below-majority' ... */
+  code: string;
+  message: string;
+  /** What to try next. */
+  suggestion: string;
+}
+
 export interface EvalReport {
   loss: number;
   accuracy: number;
@@ -136,6 +145,7 @@ export interface EvalReport {
   /** Test-time augmentation (mirror image averaged in) was used. */
   tta?: boolean;
   localization?: Localization;
+  warnings?: ModelWarning[];
 }
 
 export type RunState = 'running' | 'completed' | 'cancelled' | 'failed';
@@ -182,6 +192,8 @@ export interface RunSummary {
   epochsRun: number;
   testAccuracy?: number;
   macroF1?: number;
+  /** The model's test-split warnings (metrics.warnings), when it has any. */
+  warnings?: ModelWarning[];
 }
 
 export interface Prediction {
@@ -195,6 +207,11 @@ export interface Prediction {
   positiveIndex?: number;
   /** Class the heat map explains (the predicted one unless another was asked for). */
   explainedIndex: number;
+  /**
+   * With Grad-CAM: true when nothing in the image raises the explained class's score, so the heat
+   * map is blank. Absent when no heat map was computed.
+   */
+  noPositiveEvidence?: boolean;
   /** PNG files written for the Grad-CAM overlay and the heat map alone, at the image's own size. */
   overlayPath?: string;
   heatmapPath?: string;

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { initBackend } from '../../src/engine/backend/select';
+import { saveModel } from '../../src/engine/model/io';
+import { evidenceModel } from './gradcam-models';
 import { addBadFiles, writeTinyDataset } from './runs-fixtures';
 
 const CLI = resolve(__dirname, '../../dist/cli.js');
@@ -40,6 +43,10 @@ describe('fracture-cnn command line', () => {
     assert.match(r.stdout, /Confusion matrix/);
     const m = /Run folder: (.+)$/m.exec(r.stdout);
     assert.ok(m, 'prints the run folder');
+    // 10 images a class leave 1 or 2 for the test split: the last thing printed says the model cannot be judged.
+    const verdict = /^!! WARNING: (TOO FEW TEST IMAGES TO JUDGE THIS MODEL|THIS MODEL IS NOT USABLE AS IT STANDS) !!$/m.exec(r.stdout);
+    assert.ok(verdict && verdict.index > m.index, 'a warning block after the results');
+    assert.match(r.stdout, /^On the command line: .*--test \(fractureCnn\.testFraction\)/m, 'the settings named, with their flags');
     runFolder = m[1].trim();
     assert.ok(runFolder.startsWith(join(dir, 'runs')));
     const files = (await readdir(runFolder)).sort();
@@ -95,6 +102,26 @@ describe('fracture-cnn command line', () => {
     const outcomes = JSON.parse(json.stdout);
     assert.equal(outcomes[0].ok, true);
     assert.deepEqual(outcomes[0].prediction.classes, ['fractured', 'not fractured']);
+  });
+
+  it('says when nothing in the image raises the explained class, so its heat map is blank', async () => {
+    // A model folder on its own: every pixel raises "fractured" and lowers "not fractured".
+    await initBackend('wasm');
+    const modelDir = join(dir, 'evidence-model');
+    const model = evidenceModel(8, 'dense-softmax');
+    await saveModel(model, modelDir, { classes: ['fractured', 'not fractured'], imageSize: 8 });
+    model.dispose();
+    const cams = join(dir, 'evidence-cams');
+    const against = cli(['predict', modelDir, images.positive[0], '--class', '1', '--gradcam', cams], dir);
+    assert.equal(against.code, 0, against.stderr);
+    assert.ok(
+      against.stdout.includes('No positive evidence for "not fractured": the model found nothing in this image that raises this class\'s score; the map is blank.'),
+      against.stdout,
+    );
+    const json = cli(['predict', modelDir, images.positive[0], '--class', '1', '--gradcam', cams, '--json'], dir);
+    assert.equal(JSON.parse(json.stdout)[0].prediction.noPositiveEvidence, true);
+    const towards = cli(['predict', modelDir, images.positive[0], '--class', '0', '--gradcam', cams], dir);
+    assert.doesNotMatch(towards.stdout, /No positive evidence/);
   });
 
   it('exits 2 on usage errors, 3 on dataset errors, and documents its exit codes', async () => {

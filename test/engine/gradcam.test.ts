@@ -3,16 +3,20 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { initBackend } from '../../src/engine/backend/select';
 import { decodeImage } from '../../src/engine/data/decode';
 import { generateSampleDataset } from '../../src/engine/data/sample';
-import { GradCam, heatPeak } from '../../src/engine/gradcam/gradcam';
+import { GradCam, heatPeak, type GradCamResult } from '../../src/engine/gradcam/gradcam';
 import { JET, jetGradientCss } from '../../src/engine/gradcam/colormap';
 import { renderHeatPictures, upsample } from '../../src/engine/gradcam/overlay';
-import { placementUpTo } from '../../src/engine/gradcam/placement';
+import { placementUpTo, uniformPlacement } from '../../src/engine/gradcam/placement';
+import { peakInBox, pointingGame } from '../../src/engine/gradcam/pointing';
 import { buildSeedCnn, findLastConv } from '../../src/engine/model/seedCnn';
 import { fitQuickly, squareImages } from './gradcam-fixtures';
+import { evidenceModel, predictOne, probabilityGradCam } from './gradcam-models';
+import type { Ending } from './gradcam-models';
 
 const SIZE = 48;
 
@@ -39,19 +43,17 @@ describe('Grad-CAM', () => {
       const model = buildSeedCnn(SIZE, 2, 1);
       await fitQuickly(model, train, SIZE, 8);
       const cam = new GradCam(model);
-      let inside = 0;
-      let fractured = 0;
+      const cases = [];
       for (let i = files.length - held; i < files.length; i++) {
         if (files[i].label !== 1) continue;
-        fractured++;
         const r = await cam.explain(pixels.subarray(i * SIZE * SIZE, (i + 1) * SIZE * SIZE), SIZE, 1);
         assert.ok(Math.abs(r.probabilities[0] + r.probabilities[1] - 1) < 1e-5);
-        const peak = heatPeak(r, side, side);
-        const b = boxes[files[i].rel];
-        assert.ok(b, `box for ${files[i].rel}`);
-        if (peak.x >= b.x && peak.x <= b.x + b.width && peak.y >= b.y && peak.y <= b.y + b.height) inside++;
+        const box = boxes[files[i].rel];
+        assert.ok(box, `box for ${files[i].rel}`);
+        cases.push({ cam: r, imageWidth: side, imageHeight: side, box });
       }
-      assert.ok(inside / fractured >= 0.6, `peak inside the fracture box on ${inside}/${fractured} held-out images`);
+      const score = pointingGame(cases);
+      assert.ok(score.share >= 0.6, `peak inside the fracture box on ${score.hits}/${score.total} held-out images`);
       model.dispose();
     } finally {
       await rm(root, { recursive: true, force: true });
@@ -117,5 +119,124 @@ describe('Grad-CAM', () => {
   it('upsamples bilinearly with aligned pixel centres', () => {
     const up = upsample(new Float32Array([0, 1]), 2, 1, 4, 1);
     assert.deepEqual(Array.from(up), [0, 0.25, 0.75, 1]);
+  });
+});
+
+describe('Grad-CAM of confident and of negative evidence (wasm)', () => {
+  // wasm lacks some gradient kernels: the heads here (batch norm, pooling, dense) must not need them.
+  before(async () => assert.equal((await initBackend('wasm')).name, 'wasm'));
+  const max = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max(m, v), -Infinity);
+
+  it('keeps the map of a saturated prediction, which the probability gradient would blank', async () => {
+    const model = buildSeedCnn(SIZE, 2, 4);
+    // A bias this large saturates softmax in float32: p = 1 exactly, p(other) underflows to 0.
+    const predictions = model.getLayer('predictions');
+    const [kernel] = predictions.getWeights();
+    predictions.setWeights([kernel, tf.tensor1d([-100, 100])]);
+    const { pixels } = squareImages(2, SIZE, 3);
+    const image = pixels.subarray(SIZE * SIZE);
+    const r = await new GradCam(model).explain(image, SIZE);
+    assert.equal(r.predictedIndex, 1);
+    assert.ok(r.probabilities[1] > 0.999, `confident: p = ${r.probabilities[1]}`);
+    assert.equal(r.noPositiveEvidence, false);
+    assert.equal(max(r.heat), 1, 'the logit-gradient map has a peak');
+    assert.ok(r.heat.filter((v) => v > 0).length > 1, 'and more than one warm cell');
+    assert.equal(max(probabilityGradCam(model, image, SIZE, 1)), 0, 'the probability-gradient map is zero everywhere');
+    model.dispose();
+  });
+
+  for (const ending of ['dense-softmax', 'activation-softmax', 'softmax-layer'] as Ending[]) {
+    it(`differentiates the logit before a softmax given as ${ending}, with batch norm and dropout in inference mode`, async () => {
+      const size = 8;
+      const model = evidenceModel(size, ending, [100, -100]);
+      const image = new Uint8Array(size * size).map((_, i) => 60 + i * 2);
+      const r = await new GradCam(model).explain(image, size, 0);
+      const expected = predictOne(model, image, size);
+      r.probabilities.forEach((p, i) => assert.ok(Math.abs(p - expected[i]) < 1e-6, `probability ${i}: ${p} vs the model's ${expected[i]}`));
+      assert.equal(r.probabilities[0], 1, 'saturated');
+      assert.equal(r.noPositiveEvidence, false);
+      // Every pixel raises class 0 in proportion to its brightness: the peak is the brightest pixel.
+      assert.equal(r.heat.indexOf(1), size * size - 1);
+      assert.equal(max(probabilityGradCam(model, image, size, 0)), 0);
+      model.dispose();
+    });
+  }
+
+  it('uses the output as is when the model has no softmax', async () => {
+    const size = 8;
+    const model = evidenceModel(size, 'none', [0.25, 0]);
+    const image = new Uint8Array(size * size).fill(100);
+    const r = await new GradCam(model).explain(image, size, 0);
+    assert.deepEqual(
+      r.probabilities.map((p) => p.toFixed(5)),
+      predictOne(model, image, size).map((p) => p.toFixed(5)),
+    );
+    assert.equal(r.noPositiveEvidence, false);
+    model.dispose();
+  });
+
+  it('says there is no positive evidence when every part of the image lowers the class score', async () => {
+    const size = 8;
+    const model = evidenceModel(size, 'dense-softmax');
+    const image = new Uint8Array(size * size).map((_, i) => 40 + i);
+    const cam = new GradCam(model);
+    const against = await cam.explain(image, size, 1);
+    assert.equal(against.noPositiveEvidence, true);
+    assert.equal(max(against.heat), 0, 'the map is blank, not normalised noise');
+    assert.ok(against.probabilities[1] > 0, 'the class still has a probability');
+    const towards = await cam.explain(image, size, 0);
+    assert.equal(towards.noPositiveEvidence, false);
+    assert.equal(max(towards.heat), 1);
+    model.dispose();
+  });
+});
+
+describe('Grad-CAM memory', () => {
+  before(() => initBackend('wasm'));
+
+  it('frees every tensor it makes, for the seed CNN and for a batch-norm head ending in a Softmax layer', async () => {
+    for (const model of [buildSeedCnn(SIZE, 2, 1), evidenceModel(SIZE, 'softmax-layer')]) {
+      const cam = new GradCam(model);
+      const image = new Uint8Array(SIZE * SIZE).fill(90);
+      await cam.explain(image, SIZE); // the first call builds the body model's own tensors
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 4; i++) await cam.explain(image, SIZE, i % 2);
+      assert.equal(tf.memory().numTensors, before);
+      model.dispose();
+    }
+  });
+});
+
+describe('pointing game', () => {
+  /** A hand-made 4x4 map over a 48 px input, hot in one cell. */
+  function camHotAt(cx: number, cy: number, noPositiveEvidence = false): GradCamResult {
+    const heat = new Float32Array(16);
+    if (!noPositiveEvidence) heat[cy * 4 + cx] = 1;
+    return { probabilities: [0.5, 0.5], predictedIndex: 0, explainedIndex: 0, heat, heatWidth: 4, heatHeight: 4, placement: uniformPlacement(4, 48), noPositiveEvidence };
+  }
+
+  it('finds the peak at its cell centre on a square image', () => {
+    // Cell (1, 2) of 4 is centred at input (18, 30) of 48: (75, 125) on a 200 px image.
+    assert.deepEqual(heatPeak(camHotAt(1, 2), 200, 200), { x: 75, y: 125 });
+    assert.equal(peakInBox(camHotAt(1, 2), 200, 200, { x: 60, y: 110, width: 30, height: 30 }), true);
+    assert.equal(peakInBox(camHotAt(1, 2), 200, 200, { x: 90, y: 110, width: 30, height: 30 }), false);
+    assert.equal(peakInBox(camHotAt(1, 2), 200, 200, { x: 75, y: 125, width: 0, height: 0 }), true, 'edges count as inside');
+  });
+
+  it('maps each axis on its own for a non-square image, as the stretch to the square input did', () => {
+    // 400 x 100: the input's x scales by 400/48, y by 100/48. Cell (3, 0) -> input (42, 6) -> (350, 12.5).
+    const cam = camHotAt(3, 0);
+    assert.deepEqual(heatPeak(cam, 400, 100), { x: 350, y: 12.5 });
+    assert.equal(peakInBox(cam, 400, 100, { x: 330, y: 5, width: 40, height: 15 }), true);
+    // One scale for both axes (as if the image had been letterboxed) would put the peak at y 50.
+    assert.equal(peakInBox(cam, 400, 100, { x: 330, y: 40, width: 40, height: 20 }), false);
+  });
+
+  it('counts a blank map as a miss, and scores a set of images', () => {
+    const box = { x: 0, y: 0, width: 100, height: 100 };
+    assert.equal(peakInBox(camHotAt(0, 0, true), 200, 200, box), false, 'a blank map points nowhere');
+    const cases = [camHotAt(0, 0), camHotAt(1, 1), camHotAt(3, 3), camHotAt(0, 0, true)].map((cam) => ({ cam, imageWidth: 200, imageHeight: 200, box }));
+    assert.deepEqual(pointingGame(cases), { hits: 2, total: 4, share: 0.5 });
+    assert.deepEqual(pointingGame([]), { hits: 0, total: 0, share: 0 });
   });
 });

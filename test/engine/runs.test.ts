@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { loadModel } from '../../src/engine/model/io';
 import { runTraining, type PipelineOptions } from '../../src/engine/runs/pipeline';
 import { RUN_ID_PATTERN, newRunId } from '../../src/engine/runs/runId';
+import { computeEvalReport } from '../../src/engine/eval/metrics';
+import { reportMarkdown } from '../../src/engine/runs/reportMarkdown';
 import { latestCompletedRun, listRuns, readRun } from '../../src/engine/runs/store';
 import type { RunRecord } from '../../src/engine/types';
 import { resolveConfig } from '../../src/engine/config';
@@ -86,6 +88,10 @@ describe('run folders', () => {
     for (const part of ['## Dataset', '## Training curves', '## Test split', 'precision    recall  f1-score   support', 'ROC AUC', '## Timings']) {
       assert.ok(report.includes(part), `report.md has ${part}`);
     }
+    // 12 images a class leave 2 each for the test split: the run says it cannot judge the model.
+    assert.ok(saved.metrics?.warnings?.some((w) => w.code === 'small-test-split'), 'the run carries its model warnings');
+    assert.match(report, /## Warning: (too few test images to judge this model|this model is not usable as it stands)/);
+    assert.ok(report.indexOf('## Warning') < report.indexOf('## Dataset'), 'the warning comes before the details');
     assert.match(await readFile(join(folder, 'classification_report.txt'), 'utf8'), /weighted avg/);
     assert.match(await readFile(join(folder, 'model_summary.txt'), 'utf8'), /Total params/);
     assert.match(await readFile(join(folder, 'training_time.txt'), 'utf8'), /per epoch/);
@@ -155,5 +161,34 @@ describe('run folders', () => {
     assert.match((await readRun(join(runs, '2026-01-03T00-00-00-ccc'))).error ?? '', /no longer running/);
     assert.equal((await latestCompletedRun(runs))?.id, '2026-01-01T00-00-00-aaa');
     assert.deepEqual(await listRuns(join(dir, 'absent')), []);
+  });
+
+  it('opens report.md with a warning when the model answers one class for everything, and flags such runs recorded before warnings existed', async () => {
+    // The seed's failure: 108 fractured and 219 normal test images, every one called fractured.
+    const labels = [...Array<number>(108).fill(0), ...Array<number>(219).fill(1)];
+    const metrics = computeEvalReport({
+      classes: ['fractured', 'not fractured'],
+      labels,
+      probabilities: labels.flatMap((_, i) => [0.6 + (i % 7) * 0.01, 0.4 - (i % 7) * 0.01]),
+      paths: labels.map((_, i) => `img${i}.png`),
+      loss: 0.69,
+    });
+    const run = record('2026-11-29T20-00-00-abcd', 'completed', { metrics, dataset: undefined });
+    const md = reportMarkdown(run);
+    const at = md.indexOf('## Warning: this model is not usable as it stands');
+    assert.ok(at > 0 && at < md.indexOf('## Configuration') && at < md.indexOf('## Test split'), 'near the top');
+    assert.ok(md.includes('- **The model answered "fractured" for 327 of 327 test images (100.0%)'));
+    assert.ok(md.includes('Try: Train again with the default model (setting fractureCnn.model)'));
+    assert.ok(!reportMarkdown(record('2026-11-29T20-00-01-abcd', 'completed')).includes('## Warning'), 'no section without warnings');
+
+    // A run.json written before metrics carried warnings gets them when read.
+    const { warnings, ...old } = metrics;
+    assert.ok(warnings?.length);
+    const folder = join(dir, 'old-runs', run.id);
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'run.json'), JSON.stringify({ ...run, metrics: old }));
+    assert.deepEqual((await readRun(folder)).metrics?.warnings, warnings);
+    const [summary] = await listRuns(join(dir, 'old-runs'));
+    assert.deepEqual(summary.warnings?.map((w) => w.code), ['one-class', 'chance-auc', 'class-never-found', 'below-majority']);
   });
 });

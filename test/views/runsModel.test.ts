@@ -49,7 +49,8 @@ describe('Runs view tree', () => {
   });
 
   it('labels a completed run with its date, backend, test accuracy and macro F1', () => {
-    const s = byFolder(runs.completedA);
+    // As a run without model warnings shows (these tiny runs have some: see below).
+    const s = { ...byFolder(runs.completedA), warnings: undefined };
     const n = runNode(s, { active: false });
     assert.equal(n.label, formatDate(s.startedAt));
     assert.match(n.label, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
@@ -64,7 +65,21 @@ describe('Runs view tree', () => {
     assert.deepEqual(states[runs.running], ['run.running', 'sync~spin']);
     assert.deepEqual(states[runs.cancelled], ['run.cancelled', 'circle-slash']);
     assert.deepEqual(states[runs.interrupted], ['run.failed', 'error']);
-    assert.deepEqual(states[runs.completedB], ['run.completed', 'pass']);
+    assert.deepEqual(states[runs.completedB], ['run.completed', 'warning'], 'a completed run with model warnings');
+    assert.equal(runNode({ ...byFolder(runs.completedB), warnings: undefined }, { active: false }).icon.id, 'pass', 'one without');
+  });
+
+  it('marks a completed run whose model has warnings: warning icon, the verdict first in its description, the warnings in its tooltip', () => {
+    // 16 fractured images in all leave 2 or 3 for the test split: too few to judge the model.
+    const s = byFolder(runs.completedA);
+    assert.ok(s.warnings?.some((w) => w.code === 'small-test-split'), 'the summary carries the warnings of run.json');
+    const n = runNode(s, { active: false });
+    assert.deepEqual(n.icon, { id: 'warning', color: 'list.warningForeground' });
+    assert.match(n.description ?? '', /^(model not usable|too few test images) · acc /);
+    for (const w of s.warnings ?? []) assert.ok(n.tooltip?.includes(w.message), w.code);
+    const unusable = runNode({ ...s, warnings: [{ code: 'one-class', message: 'Answers one class.', suggestion: 'Try the default model.' }] }, { active: false });
+    assert.match(unusable.description ?? '', /^model not usable · /);
+    assert.match(unusable.tooltip ?? '', /\*\*Model not usable:\*\*\n- Answers one class\. Try the default model\./);
   });
 
   it('marks the active model, and only a completed run can be it', () => {

@@ -160,6 +160,31 @@ describe('classify panel webview', () => {
     await close(p);
   });
 
+  it('says in words, in the detail and in its table row, when the heat map of the explained class is blank', async () => {
+    const p = await open('dark', 1300);
+    const state = resultState(result(fx, false, 2), webviewUri, RUN);
+    assert.equal(state.items[0].prediction?.noPositiveEvidence, false, 'the engine reports evidence for the first image');
+    // The second image's answer as the engine gives it when nothing raises the explained class's score.
+    const blank = { ...(state.items[1].prediction as NonNullable<ClassifyState['items'][0]['prediction']>), noPositiveEvidence: true };
+    state.items[1] = { ...state.items[1], prediction: blank };
+    await show(p, state);
+    await p.page.waitForSelector('table.results tbody tr');
+    assert.equal(await p.page.$$eval('.no-evidence', (n) => n.length), 0, 'no note while an image with evidence is shown');
+    const marks = await p.page.$$eval('table.results tbody tr', (trs) => trs.map((tr) => tr.querySelector('.no-evidence-mark')?.textContent ?? null));
+    assert.deepEqual(marks, [null, 'blank map']);
+
+    await p.page.click('table.results tbody tr:nth-child(2)');
+    await p.page.waitForSelector('.no-evidence');
+    const explained = blank.classes[blank.explainedIndex];
+    assert.equal(await p.page.isVisible('.no-evidence'), true);
+    assert.equal(
+      await p.page.textContent('.no-evidence'),
+      `No positive evidence for "${explained}": the model found nothing in this image that raises this class's score; the map is blank.`,
+    );
+    await p.screenshot('classify-no-evidence-dark.png');
+    await close(p);
+  });
+
   it('shows an image a browser cannot draw (TIFF) through its overlay', async () => {
     const p = await open();
     await show(p, resultState({ outcomes: [fx.outcomes[2]], modelLoadMs: 0 }, webviewUri, RUN));

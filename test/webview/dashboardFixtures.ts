@@ -1,8 +1,9 @@
 // Recorded dashboard states: a run in training (three epochs so far) and an earlier, completed
 // run with its full report. Shaped exactly like what the host sends.
-import type { BatchProgress, DatasetReport, EpochMetrics, RunRecord, RunSummary } from '../../src/engine/types';
+import type { BatchProgress, DatasetReport, EpochMetrics, EvalReport, RunRecord, RunSummary } from '../../src/engine/types';
 import type { DashboardState } from '../../src/protocol/webview';
 import { DEFAULT_CONFIG } from '../../src/engine/config';
+import { modelWarnings } from '../../src/engine/eval/health';
 
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>.png';
 const DATA = '/home/ana/xrays';
@@ -121,6 +122,7 @@ function summary(r: RunRecord): RunSummary {
     epochsRun: r.history.length,
     testAccuracy: r.metrics?.accuracy,
     macroF1: r.metrics?.macroAvg.f1,
+    ...(r.metrics?.warnings?.length ? { warnings: r.metrics.warnings } : {}),
   };
 }
 
@@ -145,4 +147,39 @@ export function liveSequence(): DashboardState[] {
 export function completedState(): DashboardState {
   const r: RunRecord = { ...running, history: history.slice(0, 3), bestEpoch: 3 };
   return { runs: [summary(r), summary(completed)], selectedRunId: completed.id, run: completed, imageUris };
+}
+
+/**
+ * A run that ended "completed" with a useless model, like the seed CNN's failure: every one of the
+ * 327 test images called fractured, scores at chance. Its warnings come from the engine's own check.
+ */
+export const useless: RunRecord = (() => {
+  const metrics: EvalReport = {
+    loss: 0.6365,
+    accuracy: 108 / 327,
+    classes: ['fractured', 'not fractured'],
+    perClass: [
+      { precision: 108 / 327, recall: 1, f1: 0.4966, support: 108 },
+      { precision: 0, recall: 0, f1: 0, support: 219 },
+    ],
+    macroAvg: { precision: 0.1651, recall: 0.5, f1: 0.2483, support: 327 },
+    weightedAvg: { precision: 0.109, recall: 0.3303, f1: 0.164, support: 327 },
+    confusion: [
+      [108, 0],
+      [219, 0],
+    ],
+    roc: { positiveClass: 0, auc: 0.512, points: [[0, 0], [0.5, 0.52], [1, 1]] },
+    sensitivity: 1,
+    specificity: 0,
+    misclassified: [
+      { path: `${DATA}/not fractured/img_2231.jpg`, trueIndex: 1, predIndex: 0, confidence: 0.61 },
+      { path: `${DATA}/not fractured/img_0007.png`, trueIndex: 1, predIndex: 0, confidence: 0.6 },
+    ],
+  };
+  return { ...completed, id: '20261129-090000-dead', startedAt: '2026-11-29T09:00:00.000Z', endedAt: '2026-11-29T09:02:00.000Z', metrics: { ...metrics, warnings: modelWarnings(metrics) } };
+})();
+
+/** The snapshot after the user picks the run with the useless model. */
+export function uselessState(): DashboardState {
+  return { runs: [summary(useless), summary(completed)], selectedRunId: useless.id, run: useless, imageUris: {} };
 }

@@ -1,5 +1,6 @@
 // One image shown large: the X-ray with its Grad-CAM overlay, the view controls, the colour
 // legend, every class's probability and where the answer came from.
+import { noEvidenceNote } from '../../src/engine/gradcam/evidenceNote';
 import type { ClassifyItem, ClassifyState, ClassifyViewState } from '../../src/protocol/webview';
 import { el } from '../shared/dom';
 import { percent } from '../shared/format';
@@ -54,7 +55,7 @@ export class DetailView {
     // A keyboard user who chose a class keeps focus on it when the new heat map arrives.
     const names = [...this.root.querySelectorAll('.prob .name')];
     const focused = names.indexOf(document.activeElement as Element);
-    const left = el('div', { className: 'image-side' }, [this.buildStage(item), this.buildControls(item, id), this.buildLegend(item)]);
+    const left = el('div', { className: 'image-side' }, [this.buildStage(item), ...this.buildEvidenceNote(item), this.buildControls(item, id), this.buildLegend(item)]);
     const right = el('div', { className: 'result-side' }, [...this.buildResult(item, state), open]);
     this.root.replaceChildren(heading, el('div', { className: 'detail' }, [left, right]));
     if (focused >= 0) (this.root.querySelectorAll('.prob .name')[focused] as HTMLElement | undefined)?.focus();
@@ -72,6 +73,13 @@ export class DetailView {
     this.stage = el('figure', { className: 'stage' }, [this.base, this.layer]);
     this.note = el('p', { className: 'stage-note muted' });
     return el('div', {}, [this.stage, this.note]);
+  }
+
+  /** A blank map says so in words: a uniform overlay alone would look like a rendering fault. */
+  private buildEvidenceNote(item: ClassifyItem): HTMLElement[] {
+    const p = item.prediction;
+    if (!p?.noPositiveEvidence) return [];
+    return [el('p', { className: 'no-evidence', attrs: { role: 'note' }, text: noEvidenceNote(p.classes[p.explainedIndex] ?? String(p.explainedIndex)) })];
   }
 
   private buildControls(item: ClassifyItem, id: number): HTMLElement {

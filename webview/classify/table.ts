@@ -1,5 +1,6 @@
 // Several images: one row each with a thumbnail of the overlay; a row opens large beside the table.
 // Rows are focusable; Enter, Space, click and the arrow keys choose one.
+import { noEvidenceNote } from '../../src/engine/gradcam/evidenceNote';
 import type { ClassifyItem } from '../../src/protocol/webview';
 import { el, onActivate } from '../shared/dom';
 import { percent } from '../shared/format';
@@ -32,8 +33,11 @@ export class ResultsTable {
     if (item.error) {
       cells.push(el('td', { className: 'row-error', text: item.error, attrs: { colspan: 3 } }));
     } else if (p) {
+      const explained = p.classes[p.explainedIndex] ?? String(p.explainedIndex);
+      // A blank heat map is marked in the row too, so it is not mistaken for a thumbnail that failed to draw.
+      const blank = p.noPositiveEvidence ? el('span', { className: 'no-evidence-mark', text: 'blank map', title: noEvidenceNote(explained) }) : null;
       cells.push(
-        el('td', { className: 'prediction', text: p.classes[p.predictedIndex] ?? String(p.predictedIndex) }),
+        el('td', { className: 'prediction' }, [p.classes[p.predictedIndex] ?? String(p.predictedIndex), blank]),
         el('td', { className: 'num', text: percent(p.probabilities[p.predictedIndex] ?? NaN) }),
         el('td', { className: 'num', text: `${Math.round(p.milliseconds)} ms` }),
       );

@@ -23,6 +23,7 @@ import { ProgressView } from './progress';
 import { ReportView } from './report';
 import { RocView } from './roc';
 import { RunPicker } from './runPicker';
+import { WarningsView } from './warnings';
 
 /** What the webview keeps across reloads; the host reads it back when it revives the panel. */
 export interface DashboardWebviewState {
@@ -37,6 +38,7 @@ export class DashboardApp {
     this.host.post(SelectRunCommand, { runId });
   });
   private readonly progress = new ProgressView();
+  private readonly warnings = new WarningsView();
   private readonly curves = new CurvesView();
   private readonly dataset = new DatasetView((path) => this.openFile(path));
   private readonly report = new ReportView();
@@ -70,7 +72,7 @@ export class DashboardApp {
       this.roc.root,
       this.mistakes.root,
     ]);
-    root.append(header, this.problem, this.empty, this.progress.root, this.exportStatus, grid);
+    root.append(header, this.problem, this.empty, this.progress.root, this.warnings.root, this.exportStatus, grid);
     this.exportStatus.hidden = true;
 
     this.host.on(DidChangeDashboardStateNotification, ({ state }) => this.render(state));
@@ -98,6 +100,7 @@ export class DashboardApp {
     this.problem.textContent = state?.problem ?? '';
     this.picker.update(state?.runs ?? [], state?.selectedRunId);
     this.progress.update(run, state?.lastBatch);
+    this.warnings.update(run);
     this.curves.update(run, theme);
     this.dataset.update(run);
     this.report.update(run);

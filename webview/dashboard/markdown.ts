@@ -1,4 +1,5 @@
 // The run's report as Markdown, for "Export report". Pure: no DOM, so Node tests can call it.
+import { warningsMarkdown } from '../../src/engine/eval/healthText';
 import type { ClassScores, RunRecord } from '../../src/engine/types';
 
 /** Makes text safe inside a Markdown table cell (and inert as HTML in a preview). */
@@ -26,6 +27,8 @@ export function reportMarkdown(run: RunRecord): string {
   if (run.stoppedEpoch !== undefined) out.push(`- Early stopping after epoch: ${run.stoppedEpoch}`);
   if (run.error) out.push(`- Error: ${mdCell(run.error)}`);
   out.push('');
+  const warnings = warningsMarkdown(run.metrics?.warnings);
+  if (warnings) out.push(warnings, '');
 
   const m = run.metrics;
   if (m) {

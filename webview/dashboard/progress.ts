@@ -1,4 +1,5 @@
 // The run's status line and, while it trains, the per-batch progress bar with its ETA.
+import { modelUnusable } from '../../src/engine/eval/health';
 import type { BatchProgress, RunRecord } from '../../src/engine/types';
 import { el } from '../shared/dom';
 import { dateTime, duration, fixed, percent } from '../shared/format';
@@ -9,6 +10,13 @@ const STATE_TEXT: Record<RunRecord['state'], string> = {
   cancelled: 'Cancelled',
   failed: 'Failed',
 };
+
+/** The badge's words: a completed run whose model has warnings must not read as a plain success. */
+export function stateText(run: RunRecord): string {
+  const warnings = run.metrics?.warnings ?? [];
+  if (run.state !== 'completed' || warnings.length === 0) return STATE_TEXT[run.state];
+  return modelUnusable(warnings) ? 'Completed · model not usable' : 'Completed · too few test images to judge';
+}
 
 /** Share of the whole training done after this batch, from 0 to 1. */
 export function overallFraction(p: BatchProgress): number {
@@ -35,8 +43,9 @@ export class ProgressView {
   update(run: RunRecord | undefined, lastBatch: BatchProgress | undefined): void {
     this.root.hidden = !run;
     if (!run) return;
-    this.badge.textContent = STATE_TEXT[run.state];
+    this.badge.textContent = stateText(run);
     this.badge.dataset.state = run.state;
+    this.badge.toggleAttribute('data-warning', run.state === 'completed' && Boolean(run.metrics?.warnings?.length));
     const parts = [`started ${dateTime(run.startedAt)}`, run.backend ? `backend ${run.backend}` : '', `${run.history.length} of ${run.config.epochs} epochs`].filter(Boolean);
     if (run.modelParams) parts.push(`${run.modelParams.toLocaleString('en-US')} parameters`);
     this.meta.textContent = parts.join(' · ');

@@ -1,11 +1,12 @@
 // The run picker: a dropdown of every run, newest first; choosing one asks the host to show it.
+import { modelUnusable } from '../../src/engine/eval/health';
 import type { RunSummary } from '../../src/engine/types';
 import { el } from '../shared/dom';
 import { dateTime, percent } from '../shared/format';
 import { dropdownValue, setDropdownOptions, Tags } from '../shared/toolkit';
 
 export function runLabel(r: RunSummary): string {
-  const parts = [dateTime(r.startedAt), r.state];
+  const parts = [dateTime(r.startedAt), r.state === 'completed' && modelUnusable(r.warnings) ? 'completed, model not usable' : r.state];
   if (r.testAccuracy !== undefined) parts.push(`accuracy ${percent(r.testAccuracy)}`);
   else if (r.state === 'running') parts.push(`epoch ${r.epochsRun}`);
   return parts.join(' · ');

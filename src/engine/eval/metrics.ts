@@ -1,6 +1,7 @@
 // Test-split metrics from true labels and predicted probabilities, with scikit-learn's conventions
 // (zero division gives 0.0; ROC thresholds at each distinct score; AUC by the trapezoidal rule).
 import type { ClassScores, DecisionThreshold, EvalReport, Misclassified, RocCurve } from '../types';
+import { modelWarnings } from './health';
 import { decide } from './threshold';
 
 /** Names that mean "the finding is present". Exact matches only: "not fractured" must not count. */
@@ -127,5 +128,7 @@ export function computeEvalReport(input: MetricInputs): EvalReport {
       };
     }
   }
+  // Every run's metrics carry the verdict, so the report, the CLI and the dashboard all show the same words.
+  report.warnings = modelWarnings(report);
   return report;
 }

@@ -97,6 +97,7 @@ export class Predictor {
     const [pixels, full] = await Promise.all([decodeImage(path, this.imageSize), readGrayFull(path)]);
     let probabilities: number[];
     let explainedIndex: number;
+    let noPositiveEvidence: boolean | undefined;
     let pictures: { overlayPath: string; heatmapPath: string } | undefined;
     const probabilities0 = await this.probabilities(pixels);
     const predictedIndex = decide(probabilities0, 0, k, this.threshold);
@@ -106,6 +107,7 @@ export class Predictor {
       const cam = await this.gradcam.explain(pixels, this.imageSize, options.classIndex ?? predictedIndex);
       probabilities = probabilities0;
       explainedIndex = cam.explainedIndex;
+      noPositiveEvidence = cam.noPositiveEvidence;
       if (options.outDir) {
         const { overlayPng, heatmapPng } = await renderHeatPictures(full, cam.heat, cam.heatWidth, cam.heatHeight, undefined, cam.placement);
         const names = pictureNames(path, explainedIndex);
@@ -123,6 +125,7 @@ export class Predictor {
       predictedIndex,
       ...(this.threshold ? { threshold: this.threshold.value, positiveIndex: this.threshold.positiveClass } : {}),
       explainedIndex,
+      ...(noPositiveEvidence === undefined ? {} : { noPositiveEvidence }),
       ...(pictures ?? {}),
       width: full.width,
       height: full.height,

@@ -1,4 +1,5 @@
 // The human report of a run (report.md) and the small text artifacts beside it.
+import { warningsMarkdown } from '../eval/healthText';
 import { classificationReportText, confusionMatrixText } from '../eval/reportText';
 import type { DatasetReport, RunRecord } from '../types';
 
@@ -49,6 +50,9 @@ export function trainingTimeText(r: RunRecord): string {
 export function reportMarkdown(r: RunRecord): string {
   const c = r.config;
   const out: string[] = [`# Fracture CNN run ${r.id}`, '', `State: **${r.state}**. Started ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ''}. Backend: ${r.backend}.`];
+  // Before everything else: a completed run with a useless model must not read like a success.
+  const warnings = warningsMarkdown(r.metrics?.warnings);
+  if (warnings) out.push('', warnings);
   if (r.dataset) out.push('', '## Dataset', '', datasetMarkdown(r.dataset));
   out.push(
     '',

@@ -1,6 +1,7 @@
 // Reading run folders. A run's truth is its run.json; a folder without a readable one is not a run.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { modelWarnings } from '../eval/health';
 import type { RunRecord, RunSummary } from '../types';
 
 export const RUN_JSON = 'run.json';
@@ -26,6 +27,8 @@ export async function readRun(runFolder: string): Promise<RunRecord> {
   } catch (err) {
     throw new Error(`Cannot read run record ${file}: ${(err as Error).message}`);
   }
+  // Runs recorded before their metrics carried warnings get them now: a useless model is flagged whenever it was trained.
+  if (record.metrics && !record.metrics.warnings) record.metrics.warnings = modelWarnings(record.metrics);
   if (record.state === 'running' && (record.pid === undefined || (record.pid !== process.pid && !processAlive(record.pid)))) {
     return { ...record, state: 'failed', error: record.error ?? `Interrupted: the training process (pid ${record.pid ?? '?'}) is no longer running.` };
   }
@@ -44,6 +47,7 @@ export function summarize(record: RunRecord, folder: string): RunSummary {
     classes: record.dataset?.classes ?? record.metrics?.classes ?? [],
     epochsRun: record.history.length,
     ...(record.metrics ? { testAccuracy: record.metrics.accuracy, macroF1: record.metrics.macroAvg.f1 } : {}),
+    ...(record.metrics?.warnings?.length ? { warnings: record.metrics.warnings } : {}),
   };
 }
 

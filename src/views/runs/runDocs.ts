@@ -1,5 +1,6 @@
 // Markdown documents the Runs view opens: a run's summary, its confusion matrix, two runs side by side.
 // Built from run records only, without 'vscode', so the text is checked by plain node tests.
+import { warningsMarkdown } from '../../engine/eval/healthText';
 import type { EvalReport, RunRecord } from '../../engine/types';
 import { decimal, formatDate, modelDescription, percent } from './runsModel';
 
@@ -17,6 +18,8 @@ export function confusionMarkdown(record: RunRecord): string {
   const m = record.metrics;
   const lines = [`# Confusion matrix — run ${cell(title(record))}`, ''];
   if (!m) return [...lines, 'This run has no test report.'].join('\n');
+  const warnings = warningsMarkdown(m.warnings);
+  if (warnings) lines.push(warnings, '');
   lines.push('Rows: true class. Columns: predicted class. Test split.', '');
   lines.push(`| true \\ predicted | ${m.classes.map(cell).join(' | ')} | recall |`);
   lines.push(`|---|${m.classes.map(() => '---:').join('|')}|---:|`);
@@ -81,6 +84,8 @@ export function reportMarkdown(record: RunRecord): string {
   const lines = [`# Report — run ${cell(title(record))}`, '', `State: ${record.state}. Dataset: ${cell(record.datasetFolder)}.`, ''];
   if (record.error) lines.push(`Error: ${cell(record.error)}`, '');
   if (!m) return [...lines, 'This run has no test report.'].join('\n');
+  const warnings = warningsMarkdown(m.warnings);
+  if (warnings) lines.push(warnings, '');
   lines.push(`Test accuracy ${percent(m.accuracy)}, macro F1 ${decimal(m.macroAvg.f1)}, loss ${decimal(m.loss)}.`, '');
   lines.push('| class | precision | recall | F1 | support |', '|---|---:|---:|---:|---:|');
   m.classes.forEach((name, i) => {

@@ -1,6 +1,7 @@
 // What the Runs view shows, as plain descriptors: labels, descriptions, icons, menu keys and children.
 // No 'vscode' here, so node --test checks the tree against real run folders without an editor.
 import { basename, join } from 'node:path';
+import { modelUnusable } from '../../engine/eval/health';
 import type { RunRecord, RunState, RunSummary } from '../../engine/types';
 
 export type NodeKind = 'run' | 'report' | 'summary' | 'confusion' | 'misclassifiedGroup' | 'misclassified' | 'message';
@@ -59,6 +60,8 @@ const STATE_ICONS: Record<RunState, NodeIcon> = {
 };
 
 const ACTIVE_ICON: NodeIcon = { id: 'star-full', color: 'charts.yellow' };
+/** A completed run whose model has warnings: never the green tick of success. The active model keeps its star; its description says. */
+const WARNING_ICON: NodeIcon = { id: 'warning', color: 'list.warningForeground' };
 
 export function formatDate(iso: string, seconds = false): string {
   const d = new Date(iso);
@@ -83,11 +86,13 @@ export function runLabel(run: Pick<RunSummary, 'startedAt' | 'backend'>): string
 
 export function runNode(summary: RunSummary, options: RunNodeOptions): RunsNode {
   const active = options.active && summary.state === 'completed';
+  const warnings = summary.state === 'completed' ? (summary.warnings ?? []) : [];
   // Metrics first: a narrow sidebar cuts the end of the description.
   const parts: string[] = [];
   if (summary.state === 'running') {
     parts.push(options.live ? `running · epoch ${options.live.epoch}/${options.live.epochs}` : 'running');
   } else if (summary.state === 'completed') {
+    if (warnings.length) parts.push(modelUnusable(warnings) ? 'model not usable' : 'too few test images');
     parts.push(`acc ${percent(summary.testAccuracy)}`, `F1 ${decimal(summary.macroF1, 2)}`);
   } else {
     parts.push(summary.state);
@@ -108,6 +113,7 @@ export function runNode(summary: RunSummary, options: RunNodeOptions): RunsNode 
     `- Macro F1: ${decimal(summary.macroF1)}`,
     `- Dataset: ${summary.datasetFolder}`,
     `- Folder: ${summary.folder}`,
+    ...(warnings.length ? ['', `**${modelUnusable(warnings) ? 'Model not usable' : 'Too few test images to judge'}:**`, ...warnings.map((w) => `- ${w.message} ${w.suggestion}`)] : []),
   ].join('\n');
 
   return {
@@ -116,7 +122,7 @@ export function runNode(summary: RunSummary, options: RunNodeOptions): RunsNode 
     label: formatDate(summary.startedAt, options.seconds),
     description: parts.join(' · '),
     tooltip,
-    icon: active ? ACTIVE_ICON : STATE_ICONS[summary.state],
+    icon: active ? ACTIVE_ICON : warnings.length ? WARNING_ICON : STATE_ICONS[summary.state],
     contextValue: active ? 'run.active' : `run.${summary.state}`,
     collapsible: 'collapsed',
     runId: summary.id,
