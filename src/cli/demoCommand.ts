@@ -34,6 +34,7 @@ const ROWS: Row[] = [
   { name: 'decision threshold', value: (r) => (r.metrics?.threshold ? f(r.metrics.threshold.value) : '0.5 (argmax)') },
   { name: 'macro-F1 at 0.5', value: (r) => f(r.metrics?.atDefault?.macroF1 ?? r.metrics?.macroAvg.f1) },
   { name: 'Grad-CAM pointing game', value: (r) => (r.metrics?.localization ? `${f(r.metrics.localization.share)} (${r.metrics.localization.hits}/${r.metrics.localization.total})` : 'n/a') },
+  { name: 'model warnings', value: (r) => (r.metrics?.warnings?.length ? r.metrics.warnings.map((w) => w.code).join(', ') : 'none') },
   { name: 'seconds per epoch', value: (r) => f(r.history.reduce((a, h) => a + h.seconds, 0) / Math.max(1, r.history.length), 2) },
 ];
 

@@ -38,6 +38,7 @@ export function epochLine(m: EpochMetrics, epochs: number): string {
 
 /** Command-line flags of the settings the warnings name (the suggestions speak in setting names). */
 const SETTING_FLAGS: Record<string, string> = {
+  'fractureCnn.model': '--model radnet',
   'fractureCnn.imageSize': '--image-size',
   'fractureCnn.classWeighting': '--class-weighting balanced',
   'fractureCnn.augment': '--augment',

@@ -56,6 +56,13 @@ export class ReportView {
     ];
     if (m.sensitivity !== undefined) facts.push(['Sensitivity', percent(m.sensitivity)]);
     if (m.specificity !== undefined) facts.push(['Specificity', percent(m.specificity)]);
+    if (m.roc) facts.push(['ROC AUC', fixed(m.roc.auc)]);
+    if (m.threshold && m.atDefault) {
+      facts.push(['Decision threshold', `${fixed(m.threshold.value)} on P(${m.classes[m.threshold.positiveClass]})`]);
+      const d = m.atDefault;
+      facts.push(['At 0.5 instead', `accuracy ${percent(d.accuracy)}, sensitivity ${d.sensitivity === undefined ? 'n/a' : percent(d.sensitivity)}, specificity ${d.specificity === undefined ? 'n/a' : percent(d.specificity)}`]);
+    }
+    if (m.localization) facts.push(['Grad-CAM pointing game', `${percent(m.localization.share)} (${m.localization.hits} of ${m.localization.total})`]);
     if (run.bestEpoch !== undefined) facts.push(['Best epoch', String(run.bestEpoch)]);
     if (run.stoppedEpoch !== undefined) facts.push(['Stopped after epoch', String(run.stoppedEpoch)]);
     const t = run.timings;

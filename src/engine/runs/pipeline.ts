@@ -20,6 +20,7 @@ import { createInferencePool, resolveWorkers } from '../train/parallel';
 import { trainModel, type TrainCallbacks } from '../train/train';
 import type { DatasetReport, DecisionThreshold, EvalReport, RunRecord, TrainingOutcome } from '../types';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { localizationScore } from './localization';
 import { reportMarkdown, trainingTimeText } from './reportMarkdown';
 import { newRunId } from './runId';
 import { MODEL_DIR, RUN_JSON } from './store';
@@ -174,6 +175,13 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
 
     const evalStart = performance.now();
     record.metrics = await evaluateSplits(model, data.val, data.test, classes, config, backend.name);
+    if (classes.length === 2) {
+      const localization = await localizationScore(model, datasetFolder, data.test, positiveClassIndex(classes)).catch((err: unknown) => {
+        cb.onLog?.(`Grad-CAM pointing game skipped: ${(err as Error).message}`);
+        return undefined;
+      });
+      if (localization) record.metrics.localization = localization;
+    }
     const evalSeconds = seconds(evalStart);
     if (signal?.aborted) return await endCancelled(record, writer);
 

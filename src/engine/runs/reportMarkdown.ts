@@ -61,16 +61,18 @@ export function reportMarkdown(r: RunRecord): string {
     table(
       ['setting', 'value'],
       [
+        ['model', c.baseModel ? `fine-tuned from ${c.baseModel}${c.cutLayer ? ` (cut at ${c.cutLayer})` : ''}, base frozen ${c.freezeEpochs} epochs` : c.model],
         ['image size', `${c.imageSize}x${c.imageSize}`],
         ['epochs (max)', String(c.epochs)],
         ['batch size', String(c.batchSize)],
-        ['learning rate (Adam)', String(c.learningRate)],
-        ['early stopping patience', String(c.patience)],
+        ['learning rate (Adam)', `${c.learningRate}${c.lrSchedule === 'cosine' ? ', cosine schedule' : ''}`],
+        ['early stopping patience', `${c.patience} (on validation ${c.selectBy === 'loss' ? 'loss' : 'ROC AUC, or macro-F1 with more than two classes'})`],
         ['seed', String(c.seed)],
         ['validation / test fraction', `${c.valFraction} / ${c.testFraction}`],
         ['class weighting', c.classWeighting + (r.classWeights ? ` (weights ${r.classWeights.map((w) => w.toFixed(3)).join(', ')})` : ' (off)')],
         ['loss', c.loss === 'focal' ? `focal (gamma ${c.focalGamma})` : 'categorical cross-entropy'],
-        ['augmentation', c.augment ? 'on' : 'off'],
+        ['batches', c.sampling === 'balanced' ? 'class-balanced sampling' : 'shuffled'],
+        ['augmentation', (c.augment ? 'on' : 'off') + (c.tta ? '; test-time mirror averaging' : '')],
         ['parameters', r.modelParams?.toLocaleString('en-US') ?? '?'],
       ],
     ),
@@ -81,8 +83,8 @@ export function reportMarkdown(r: RunRecord): string {
       '## Training curves',
       '',
       table(
-        ['epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'seconds'],
-        r.history.map((h) => [h.epoch === r.bestEpoch ? `**${h.epoch}** (best)` : String(h.epoch), f4(h.loss), f4(h.acc), f4(h.valLoss), f4(h.valAcc), h.seconds.toFixed(1)]),
+        ['epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'val_auc', 'val_macro_f1', 'seconds'],
+        r.history.map((h) => [h.epoch === r.bestEpoch ? `**${h.epoch}** (best)` : String(h.epoch), f4(h.loss), f4(h.acc), f4(h.valLoss), f4(h.valAcc), h.valAuc === undefined ? '-' : f4(h.valAuc), h.valMacroF1 === undefined ? '-' : f4(h.valMacroF1), h.seconds.toFixed(1)]),
       ),
     );
     if (r.stoppedEpoch) out.push('', `Early stopping ended training after epoch ${r.stoppedEpoch}; the weights of epoch ${r.bestEpoch} were kept.`);
@@ -92,6 +94,29 @@ export function reportMarkdown(r: RunRecord): string {
     out.push('', '## Test split', '', `Loss ${f4(m.loss)}, accuracy ${f4(m.accuracy)}.`, '', '```', classificationReportText(m).trimEnd(), '```', '', 'Confusion matrix (rows: true class, columns: predicted):', '', '```', confusionMatrixText(m).trimEnd(), '```');
     if (m.roc) out.push('', `ROC AUC (positive class "${m.classes[m.roc.positiveClass]}"): ${f3(m.roc.auc)}.`);
     if (m.sensitivity !== undefined && m.specificity !== undefined) out.push(`Sensitivity ${f3(m.sensitivity)}, specificity ${f3(m.specificity)}.`);
+    if (m.threshold && m.atDefault) {
+      const t = m.threshold;
+      const d = m.atDefault;
+      const how = t.method === 'target-sensitivity' ? `the highest reaching validation sensitivity ${t.targetSensitivity}` : 'maximising validation sensitivity + specificity';
+      out.push(
+        '',
+        '### Decision threshold',
+        '',
+        `The figures above call an image "${m.classes[t.positiveClass]}" when its probability is at least **${f3(t.value)}** (${how}; on validation: sensitivity ${f3(t.valSensitivity)}, specificity ${f3(t.valSpecificity)}). predict and Classify X-ray use the same threshold.`,
+        '',
+        table(
+          ['rule', 'accuracy', 'sensitivity', 'specificity', 'macro-F1'],
+          [
+            [`threshold ${f3(t.value)}`, f4(m.accuracy), f3(m.sensitivity ?? NaN), f3(m.specificity ?? NaN), f4(m.macroAvg.f1)],
+            ['plain 0.5', f4(d.accuracy), f3(d.sensitivity ?? NaN), f3(d.specificity ?? NaN), f4(d.macroF1)],
+          ],
+        ),
+      );
+    }
+    if (m.localization) {
+      const l = m.localization;
+      out.push('', `Grad-CAM pointing game: the heat-map peak lies inside the marked fracture box in ${l.hits} of ${l.total} held-out fractured images (${(100 * l.share).toFixed(1)}%).`);
+    }
     if (m.misclassified.length) {
       out.push('', `### Misclassified (${m.misclassified.length}, most confident first)`, '');
       for (const x of m.misclassified.slice(0, 20)) out.push(`- \`${x.path}\`: ${m.classes[x.trueIndex]} predicted as ${m.classes[x.predIndex]} (${(x.confidence * 100).toFixed(1)}%)`);
