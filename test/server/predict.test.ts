@@ -109,7 +109,9 @@ describe('predict requests to the training process', () => {
       assert.deepEqual(p.classes, ['fractured', 'normal'], kind);
       assert.equal(p.probabilities.length, 2, kind);
       assert.ok(Math.abs(p.probabilities[0] + p.probabilities[1] - 1) < 1e-3, kind);
-      assert.equal(p.predictedIndex, p.probabilities[0] >= p.probabilities[1] ? 0 : 1, kind);
+      // The run stored a decision threshold chosen on validation: the prediction follows it, not 0.5.
+      const expected = p.threshold !== undefined ? (p.probabilities[p.positiveIndex!] >= p.threshold ? p.positiveIndex! : 1 - p.positiveIndex!) : p.probabilities[0] >= p.probabilities[1] ? 0 : 1;
+      assert.equal(p.predictedIndex, expected, kind);
       assert.equal(p.explainedIndex, p.predictedIndex, kind);
       assert.deepEqual([p.width, p.height], [img.width, img.height], kind);
       assert.ok(p.milliseconds > 0, kind);

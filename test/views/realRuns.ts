@@ -21,7 +21,7 @@ export interface RealRuns {
   interrupted: string;
 }
 
-const fast = { epochs: 1, backend: 'wasm' as const, workers: 1, batchSize: 16 };
+const fast = { model: 'seed' as const, epochs: 1, backend: 'wasm' as const, workers: 1, batchSize: 16 };
 
 async function train(datasetFolder: string, runsFolder: string, config: Record<string, unknown>, cancelAtStart = false): Promise<string> {
   const abort = new AbortController();
