@@ -55,7 +55,7 @@ describe('generateSampleDataset', () => {
     const shapes = new Set<string>();
     for (const file of files(root).filter((f) => f.endsWith('.png'))) {
       const meta = await sharp(join(root, file)).metadata();
-      assert.equal(meta.format, 'png');
+      assert.deepEqual([meta.format, meta.channels], ['png', 1], `${file}: gray PNG`);
       assert.ok(meta.width! <= 128 && meta.height! <= 128 && Math.min(meta.width!, meta.height!) >= 0.55 * 128, `${file}: ${meta.width}x${meta.height}`);
       shapes.add(`${meta.width}x${meta.height}`);
       const box = boxes[file];

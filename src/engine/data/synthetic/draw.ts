@@ -40,10 +40,10 @@ function drawBone(plan: Plan, b: Bone, fracture: Fracture | undefined, density: 
   const pad = fracture ? Math.abs(fracture.shift) + Math.abs(fracture.amp) + 2 : 1;
   const [x0, y0, x1, y1] = boneBounds(b, pad, width, height);
   const reach = maxRadius(b) + pad;
-  const mask = TEXTURE_SIDE - 1;
+  const mask = TEXTURE_SIDE - 1, texture = TEXTURE, side = TEXTURE_SIDE;
   for (let y = y0; y <= y1; y++) {
     const ry = y + 0.5 - b.ay;
-    const trow = ((y + film.textureY) & mask) * TEXTURE_SIDE;
+    const trow = ((y + film.textureY) & mask) * side;
     for (let x = x0; x <= x1; x++) {
       const rx = x + 0.5 - b.ax;
       const v = rx * b.dy - ry * b.dx;
@@ -60,7 +60,7 @@ function drawBone(plan: Plan, b: Bone, fracture: Fracture | undefined, density: 
           if (y > extent.y1) extent.y1 = y;
         }
       }
-      if (d > 0) density[y * width + x] += d * (1 + film.texture * TEXTURE[trow + ((x + film.textureX) & mask)]);
+      if (d > 0) density[y * width + x] += d * (1 + film.texture * texture[trow + ((x + film.textureX) & mask)]);
     }
   }
 }

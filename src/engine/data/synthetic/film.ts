@@ -63,11 +63,11 @@ export function planFilm(rng: () => number): Film {
     heelX: heel * Math.cos(heelAngle),
     heelY: heel * Math.sin(heelAngle),
     blur: 0.35 + 0.45 * rng(),
-    grain: 0.008 + 0.03 * rng(),
+    grain: 0.006 + 0.016 * rng(),
     grainOffset: Math.floor(rng() * 65536),
     textureX: Math.floor(rng() * TEXTURE_SIDE),
     textureY: Math.floor(rng() * TEXTURE_SIDE),
-    texture: 0.04 + 0.1 * rng(),
+    texture: 0.03 + 0.05 * rng(),
   };
 }
 
@@ -91,9 +91,9 @@ const LUT_TOP = 2.2;
 export function expose(density: Float32Array, width: number, height: number, film: Film): Uint8Array {
   const norm = 1 - Math.exp(-film.k * 1.1);
   const span = film.white - film.black;
-  const curve = new Float32Array(LUT_SIZE);
-  for (let i = 0; i < LUT_SIZE; i++) curve[i] = span * Math.pow(Math.min(1, (1 - Math.exp((-film.k * i * LUT_TOP) / LUT_SIZE)) / norm), film.gamma);
-  const scale = LUT_SIZE / LUT_TOP, top = LUT_SIZE - 1, black = film.black;
+  const curve = new Float32Array(LUT_SIZE + 1);
+  for (let i = 0; i <= LUT_SIZE; i++) curve[i] = span * Math.pow(Math.min(1, (1 - Math.exp((-film.k * i * LUT_TOP) / LUT_SIZE)) / norm), film.gamma);
+  const scale = LUT_SIZE / LUT_TOP, black = film.black;
   const heelCol = new Float32Array(width);
   for (let x = 0; x < width; x++) heelCol[x] = film.heelX * (x / width - 0.5);
   const [k0, k1, k2, k3, k4] = kernel(film.blur);
@@ -104,7 +104,7 @@ export function expose(density: Float32Array, width: number, height: number, fil
     const row = y * width;
     for (let x = 0; x < width; x++) {
       const d = density[row + x];
-      line[x + 2] = d > LUT_TOP ? 0.97 : black + curve[Math.min(top, (d * scale) | 0)] * (heelRow + heelCol[x]);
+      line[x + 2] = d > LUT_TOP ? 0.97 : black + curve[(d * scale) | 0] * (heelRow + heelCol[x]);
     }
     line[0] = line[1] = line[2];
     line[width + 2] = line[width + 3] = line[width + 1];

@@ -80,7 +80,7 @@ function anatomy(rng: () => number, kind: Anatomy, w: number, h: number): { bone
   const rays = 3 + Math.floor(rng() * 3);
   const spread = between(rng, 0.07, 0.14);
   const meta = s * between(rng, 0.26, 0.36);
-  const r = s * between(rng, 0.02, 0.03);
+  const r = s * between(rng, 0.024, 0.034);
   const hub = diag * 0.05 + meta * between(rng, 0.7, 1.1);
   const bx = cx - Math.sin(angle) * hub, by = cy - Math.cos(angle) * hub;
   const bones: Bone[] = [];
