@@ -1,6 +1,7 @@
 // fracture-cnn command line.
 import { resolve } from 'node:path';
 import { version } from '../../package.json';
+import { DatasetError } from '../engine/data/errors';
 import { generateSampleDataset } from '../engine/data/sample';
 import { parseCommand, UsageError } from './args';
 import { demoCommand } from './demoCommand';
@@ -17,7 +18,8 @@ Usage:
   fracture-cnn demo [folder] [options]       train radnet and the seed preset on the same data and
                                              print their test figures side by side
   fracture-cnn predict <run-or-model-folder> <image...> [--gradcam out-folder] [--class N] [--json]
-  fracture-cnn sample-data <out-folder>      write the built-in synthetic sample dataset
+  fracture-cnn sample-data <out-folder>      write the built-in synthetic sample dataset into a new or
+                                             empty folder (or over a sample set it wrote before)
   fracture-cnn --help | --version
 
 A dataset folder holds one subfolder of images per class (or train/, val/, test/ with class
@@ -60,7 +62,8 @@ Exit codes:
   0    success
   1    training failed, or the model could not be loaded
   2    usage error (unknown command or option, bad value)
-  3    dataset error (folder missing, no usable images, fewer than two classes)
+  3    dataset error (folder missing, no usable images, fewer than two classes; sample-data:
+       the output folder holds files the generator did not write)
   4    prediction: one or more images could not be read (the others are still printed)
   130  cancelled (Ctrl-C stops training after the current batch and marks the run cancelled)
 `;
@@ -88,7 +91,14 @@ async function main(argv: string[]): Promise<number> {
     case 'demo':
       return demoCommand(cmd);
     case 'sample-data': {
-      const r = await generateSampleDataset(resolve(cmd.out));
+      let r;
+      try {
+        r = await generateSampleDataset(resolve(cmd.out));
+      } catch (err) {
+        if (!(err instanceof DatasetError)) throw err;
+        process.stderr.write(`fracture-cnn: dataset error: ${err.message}\n`);
+        return EXIT.dataset;
+      }
       process.stdout.write(`Wrote ${r.fractured} fractured and ${r.normal} normal images to ${r.root}\nFracture boxes: ${r.boxesFile}\n`);
       return EXIT.ok;
     }

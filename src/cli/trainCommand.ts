@@ -1,9 +1,9 @@
 // `fracture-cnn train`: dataset report, live progress, results; exit code from the outcome.
-import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveConfig } from '../engine/config';
 import { DatasetError } from '../engine/data/errors';
 import { generateSampleDataset } from '../engine/data/sample';
+import { GENERATOR_VERSION, inspectSampleFolder } from '../engine/data/synthetic/folder';
 import { runTraining } from '../engine/runs/pipeline';
 import type { TrainCommand } from './args';
 import { EXIT } from './exitCodes';
@@ -14,16 +14,27 @@ import { formatDuration, ProgressLine } from './progress';
 export const SAMPLE_DIR = 'sample-data';
 export const DEFAULT_RUNS_DIR = join('.fracture-cnn', 'runs');
 
+/**
+ * The sample folder to train on, written when needed. A set carrying the generator's manifest is
+ * reused, or rewritten when an older generator drew it (the manifest lists every file, so nothing
+ * else is touched). A set from before manifests existed is used as it is: its files cannot be told
+ * from a user's own, so they are never deleted; the note says how to get the current set.
+ */
 async function sampleFolder(out: NodeJS.WriteStream): Promise<string> {
   const root = resolve(SAMPLE_DIR);
-  if (existsSync(join(root, 'boxes.json'))) {
+  const state = await inspectSampleFolder(root);
+  if (state.kind === 'ours' && state.manifest.version === GENERATOR_VERSION) {
     out.write(`Using the built-in sample dataset in ${root}\n`);
     return root;
   }
-  if (existsSync(root) && readdirSync(root).length > 0) {
-    throw new DatasetError(root, `${root} exists but is not the built-in sample dataset (no boxes.json); pass a dataset folder, or move it away`);
+  if (state.kind === 'unmarked') {
+    out.write(`Using the sample dataset in ${root}, written by an older version; delete the folder to get the current one\n`);
+    return root;
   }
-  out.write(`Writing the built-in sample dataset to ${root} ...\n`);
+  if (state.kind === 'foreign') {
+    throw new DatasetError(root, `${root} exists but is not the built-in sample dataset (it holds files the generator did not write, such as ${state.files.slice(0, 3).join(', ')}); pass a dataset folder, or move it away`);
+  }
+  out.write(`${state.kind === 'ours' ? 'Rewriting the built-in sample dataset (drawn by an older version) in' : 'Writing the built-in sample dataset to'} ${root} ...\n`);
   const r = await generateSampleDataset(root);
   out.write(`  ${r.fractured} fractured and ${r.normal} normal synthetic radiographs\n`);
   return root;

@@ -2,6 +2,7 @@
 // the training process answers bad input with an error, it never dies of it.
 import { stat } from 'node:fs/promises';
 import { ResponseError } from 'vscode-languageserver/node';
+import { DatasetError } from '../engine/data/errors';
 import { TrainingErrorCodes } from '../protocol/training';
 
 export function messageOf(error: unknown): string {
@@ -12,6 +13,7 @@ export function messageOf(error: unknown): string {
 export function toResponseError(error: unknown, context?: string): ResponseError<void> {
   if (error instanceof ResponseError) return error as ResponseError<void>;
   const message = context ? `${context}: ${messageOf(error)}` : messageOf(error);
+  if (error instanceof DatasetError) return new ResponseError(TrainingErrorCodes.datasetError, message);
   if (error instanceof RangeError) return new ResponseError(TrainingErrorCodes.invalidSettings, message);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return new ResponseError(TrainingErrorCodes.notFound, message);
