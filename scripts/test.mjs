@@ -1,9 +1,11 @@
-// `npm test`: builds the bundles, then runs every test/**/*.test.ts with node's test runner.
+// `npm test`: checks (and as root installs) the Debian packages the tests need, builds the
+// bundles, then runs every test/**/*.test.ts with node's test runner.
 // Pass folder names to run a subset: `npm test -- engine server`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { ensureDebianPackages } from './debian.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -23,6 +25,7 @@ function findTests(dir) {
 }
 
 const only = process.argv.slice(2);
+if (!ensureDebianPackages()) process.exit(1);
 run(process.execPath, ['esbuild.mjs']);
 // End-to-end tests (real code-server and Chromium) run after the others, one file at a time:
 // each holds a whole VS Code and a browser. The other files run exactly as before. A TAP copy
