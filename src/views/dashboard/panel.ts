@@ -29,12 +29,21 @@ export class DashboardPanel implements vscode.Disposable {
   private roots: vscode.Uri[];
   private queue: Promise<void> = Promise.resolve();
 
-  /** Shows the dashboard (creating it if needed), on the given run when one is named. */
-  static async createOrShow(ctx: Ctx, target?: { runId?: string; runFolder?: string }): Promise<DashboardPanel> {
+  /**
+   * Shows the dashboard (creating it if needed), on the given run when one is named. `beside`
+   * opens a new panel next to the editor and leaves the focus where it is (Train does this).
+   */
+  static async createOrShow(ctx: Ctx, target?: { runId?: string; runFolder?: string }, opts: { beside?: boolean } = {}): Promise<DashboardPanel> {
     let current = DashboardPanel.current;
-    if (current) current.panel.reveal(undefined, false);
-    else {
-      const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Fracture CNN Dashboard', vscode.ViewColumn.Active, {
+    const preserveFocus = opts.beside === true;
+    if (current && !opts.beside) current.panel.reveal(undefined, false);
+    else if (current && !current.panel.visible) {
+      // Hidden behind the editor the user works in: bring it out beside that editor instead.
+      const sameGroup = current.panel.viewColumn === vscode.window.tabGroups.activeTabGroup.viewColumn;
+      current.panel.reveal(sameGroup ? vscode.ViewColumn.Beside : undefined, true);
+    } else if (!current) {
+      const column = opts.beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+      const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Fracture CNN Dashboard', { viewColumn: column, preserveFocus }, {
         enableScripts: true,
         retainContextWhenHidden: false,
       });
