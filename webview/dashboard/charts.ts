@@ -21,6 +21,7 @@ export interface EpochMarker {
 }
 
 declare module 'chart.js' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a merged declaration repeats Chart.js's type parameter
   interface PluginOptionsByType<TType> {
     epochMarkers?: { markers: EpochMarker[] };
   }

@@ -16,6 +16,7 @@ const EXTENSIONS: Record<ExportRequest['kind'], string> = { png: '.png', markdow
 export function exportProblem(req: ExportRequest): string | undefined {
   const ext = EXTENSIONS[req.kind];
   if (!ext) return `unknown export kind ${String(req.kind)}`;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
   if (basename(req.fileName) !== req.fileName || req.fileName.startsWith('.') || /[\\/:*?"<>|\u0000-\u001f]/.test(req.fileName)) {
     return `"${req.fileName}" is not a plain file name`;
   }
