@@ -12,7 +12,7 @@ import { GradCam } from '../gradcam/gradcam';
 import { renderHeatPictures } from '../gradcam/overlay';
 import { imagesToTensor } from '../model/input';
 import { loadModel, MODEL_JSON } from '../model/io';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../fs/atomic';
 import { MODEL_DIR, readRun, RUN_JSON } from '../runs/store';
 import type { PredictOutcome, Prediction } from '../types';
 

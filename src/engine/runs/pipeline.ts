@@ -15,7 +15,7 @@ import { buildSeedCnn, MIN_IMAGE_SIZE, modelSummary } from '../model/seedCnn';
 import { createInferencePool, resolveWorkers } from '../train/parallel';
 import { trainModel, type TrainCallbacks } from '../train/train';
 import type { DatasetReport, EvalReport, RunRecord, TrainingOutcome } from '../types';
-import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic';
 import { reportMarkdown, trainingTimeText } from './reportMarkdown';
 import { newRunId } from './runId';
 import { MODEL_DIR, RUN_JSON } from './store';

@@ -9,8 +9,6 @@ export interface InitMessage {
   modelJson: string;
   spec: LossSpec;
   weights: SharedArrayBuffer;
-  /** Shapes of the trainable variables, in model.trainableWeights order. */
-  shapes: number[][];
 }
 
 /** One worker's shard of a training batch. */

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossKind } from '../config';
 import { fusedConvRelu, fusedConvReluPool } from './fusedConv';
-import { mixKey, rng, Stream } from './rng';
+import { makeRng as rng, mixKey, Stream } from '../data/rng';
 
 export interface LossSpec {
   kind: LossKind;

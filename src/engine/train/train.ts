@@ -10,7 +10,7 @@ import { LocalExecutor } from './executor';
 import type { StepExecutor } from './executor';
 import { FlatAdam } from './adam';
 import { createParallelExecutor, resolveWorkers, sharedAdam } from './parallel';
-import { mixKey, permutation, Stream } from './rng';
+import { mixKey, permutation, Stream } from '../data/rng';
 import { trainableVariables } from './step';
 import type { LossSpec, ShardStats } from './step';
 
