@@ -11,7 +11,6 @@ import type { BatchProgress, DatasetReport, EpochMetrics, RunRecord, TrainingOut
 import {
   BatchProgressNotification,
   CancelRequest,
-  DatasetReportRequest,
   DidScanDatasetNotification,
   EpochEndNotification,
   GenerateSampleRequest,
@@ -134,15 +133,11 @@ describe('training over JSON-RPC with the real training process', () => {
     assert.ok(second.outcomes[0].ok);
   });
 
-  test('writes the sample dataset and reports on a dataset without training', async () => {
+  test('writes the sample dataset', async () => {
     const sample = join(dir, 'sample ü');
     const written = await server.connection.sendRequest(GenerateSampleRequest, { outDir: sample, fractured: 3, normal: 4, size: 32 });
     assert.deepEqual([written.fractured, written.normal], [3, 4]);
     assert.ok(existsSync(join(sample, 'fractured', 'fractured-0001.png')));
-    const report = await server.connection.sendRequest(DatasetReportRequest, { datasetFolder: dataset, config: { imageSize: 24 } });
-    assert.deepEqual(report.classes, ['fractured', 'normal']);
-    const total = (['train', 'val', 'test'] as const).reduce((sum, split) => sum + report.counts[split].reduce((a, b) => a + b, 0), 0);
-    assert.equal(total, 28);
   });
 
   async function cancelAfterFirstEpoch(cancel: (runId: string) => Promise<unknown>): Promise<string> {

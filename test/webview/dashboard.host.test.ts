@@ -14,8 +14,8 @@ import { DashboardController, type DashboardSource } from '../../src/views/dashb
 import { exportProblem, writeExport } from '../../src/views/dashboard/exportFile';
 import { contentSecurityPolicy, webviewHtml } from '../../src/views/webviewHtml';
 import { summarize } from '../../src/views/dashboard/liveRun';
-import { isInside } from '../../src/views/dashboard/paths';
-import { throttle } from '../../src/views/dashboard/throttle';
+import { isInside } from '../../src/shared/paths';
+import { throttle } from '../../src/shared/throttle';
 import { batch, completed, history, running } from './dashboardFixtures';
 
 const RUNS = '/ws/.fracture-cnn/runs';

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { errorText } from '../../shared/errorText';
 
 export interface ExportRequest {
   fileName: string;
@@ -40,7 +41,7 @@ export async function writeExport(runFolder: string, req: ExportRequest): Promis
     await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw new Error(`Could not write ${target}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`Could not write ${target}: ${errorText(e)}`);
   }
   return target;
 }

@@ -18,7 +18,8 @@ import {
 import { DashboardController } from './controller';
 import { writeExport } from './exportFile';
 import { createNonce, webviewHtml } from '../webviewHtml';
-import { isInside } from './paths';
+import { errorText } from '../../shared/errorText';
+import { isInside } from '../../shared/paths';
 
 export class DashboardPanel implements vscode.Disposable {
   static readonly viewType = 'fractureCnn.dashboard';
@@ -100,7 +101,7 @@ export class DashboardPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       // One message at a time: a "select" right after "ready" must not overtake it.
       panel.webview.onDidReceiveMessage((m: unknown) => {
-        this.queue = this.queue.then(() => this.onMessage(m)).catch((e: unknown) => ctx.output.error(`Dashboard: ${e instanceof Error ? e.message : String(e)}`));
+        this.queue = this.queue.then(() => this.onMessage(m)).catch((e: unknown) => ctx.output.error(`Dashboard: ${errorText(e)}`));
       }),
       ctx.onDidScanDataset(({ runId, report }) => void c.scanned(runId, report)),
       ctx.onEpochEnd(({ runId, metrics }) => void c.epochEnd(runId, metrics)),
@@ -124,7 +125,7 @@ export class DashboardPanel implements vscode.Disposable {
         try {
           result = { path: await writeExport(folder, m.params) };
         } catch (e) {
-          result = { error: e instanceof Error ? e.message : String(e) };
+          result = { error: errorText(e) };
           this.ctx.output.error(result.error);
         }
       }
@@ -136,7 +137,7 @@ export class DashboardPanel implements vscode.Disposable {
     const lists = await Promise.all(
       this.ctx.runLocations().map((l) =>
         this.ctx.sendRequest(ListRunsRequest, { runsFolder: l.runsFolder }).catch((e: unknown) => {
-          this.ctx.output.warn(`Could not list runs in ${l.runsFolder}: ${e instanceof Error ? e.message : String(e)}`);
+          this.ctx.output.warn(`Could not list runs in ${l.runsFolder}: ${errorText(e)}`);
           return [] as RunSummary[];
         }),
       ),

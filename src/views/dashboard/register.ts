@@ -1,6 +1,7 @@
 // The dashboard's commands and its serializer (so an open dashboard survives a window reload).
 import * as vscode from 'vscode';
 import type { Ctx } from '../../client/ctx';
+import { errorText } from '../../shared/errorText';
 import { DashboardPanel } from './panel';
 
 /** What "Open Dashboard" may be given: a Runs tree item, a run id, or a run folder's Uri. */
@@ -22,7 +23,7 @@ export function registerDashboard(ctx: Ctx): vscode.Disposable[] {
     try {
       await DashboardPanel.createOrShow(ctx, target, opts);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Could not open the Fracture CNN dashboard: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(`Could not open the Fracture CNN dashboard: ${errorText(e)}`);
     }
   };
   return [

@@ -6,7 +6,7 @@ import { compareMarkdown, confusionMarkdown, layersFromTopology, modelSummaryMar
 import type { LayerRow } from './runDocs';
 import { decimal, percent, runLabel } from './runsModel';
 import type { RunsNode } from './runsModel';
-import { errorText } from './runsTree';
+import { errorText } from '../../shared/errorText';
 import type { RunsTreeProvider } from './runsTree';
 import { openMarkdown } from './markdownDocs';
 import type { RunDocsProvider } from './markdownDocs';
