@@ -12,6 +12,7 @@ import {
   SelectRunCommand,
   TrainModelCommand,
 } from '../../src/protocol/webview';
+import { reportMarkdown } from '../../src/engine/runs/reportMarkdown';
 import { el } from '../shared/dom';
 import { HostConnection } from '../shared/ipc';
 import { onThemeChange, readTheme } from '../shared/theme';
@@ -19,7 +20,6 @@ import { toolkitButton } from '../shared/toolkit';
 import { ConfusionView } from './confusion';
 import { CurvesView } from './curves';
 import { DatasetView } from './dataset';
-import { reportMarkdown } from './markdown';
 import { MistakesView } from './mistakes';
 import { ProgressView } from './progress';
 import { ReportView } from './report';

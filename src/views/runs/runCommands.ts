@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../../client/ctx';
 import type { RunSummary } from '../../engine/types';
-import { compareMarkdown, confusionMarkdown, layersFromTopology, modelSummaryMarkdown, reportMarkdown } from './runDocs';
+import { reportMarkdown } from '../../engine/runs/reportMarkdown';
+import { compareMarkdown, confusionMarkdown, layersFromTopology, modelSummaryMarkdown } from './runDocs';
 import type { LayerRow } from './runDocs';
 import { decimal, percent, runLabel } from './runsModel';
 import type { RunsNode } from './runsModel';
