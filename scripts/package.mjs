@@ -128,7 +128,7 @@ rmSync(out, { force: true });
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 const r = spawnSync(
   process.execPath,
-  [vsce, 'package', '--target', target, '--out', out, '--allow-missing-repository', '--skip-license', '--no-update-package-json'],
+  [vsce, 'package', '--target', target, '--out', out, '--skip-license', '--no-update-package-json'],
   { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] },
 );
 if (r.status !== 0) fail(`vsce package failed (exit ${r.status})`);

@@ -1,9 +1,11 @@
-// `npm test`: builds the bundles, then runs every test/**/*.test.ts with node's test runner.
-// Pass folder names to run a subset: `npm test -- engine server`.
+// `npm test`: checks (and as root installs) the Debian packages the tests need, checks types and
+// lint, builds the bundles, then runs every test/**/*.test.ts with node's test runner.
+// Pass folder names to run a subset (without the type check and lint): `npm test -- engine server`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { ensureDebianPackages } from './debian.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -23,6 +25,19 @@ function findTests(dir) {
 }
 
 const only = process.argv.slice(2);
+if (!ensureDebianPackages()) process.exit(1);
+// The whole suite (and so CI) first checks types and lint: a finding fails the run. A subset skips
+// them to stay quick; `npm run typecheck` and `npm run lint` run them alone.
+if (only.length === 0) {
+  for (const [what, script] of [['Type check', 'typecheck'], ['Lint', 'lint']]) {
+    console.log(`${what} (npm run ${script})`);
+    const r = spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) {
+      console.error(`${what} failed: fix the findings above (npm run ${script}).`);
+      process.exit(r.status ?? 1);
+    }
+  }
+}
 run(process.execPath, ['esbuild.mjs']);
 // End-to-end tests (real code-server and Chromium) run after the others, one file at a time:
 // each holds a whole VS Code and a browser. The other files run exactly as before. A TAP copy

@@ -1,7 +1,7 @@
 // What the machine must provide before code-server can be built and driven by a browser.
 // Each check names the missing piece and the Debian package that provides it, so a failing
 // run says exactly what to install instead of failing deep inside node-gyp or Playwright.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 
 export interface Missing {
@@ -9,22 +9,13 @@ export interface Missing {
   install: string;
 }
 
-/** Debian packages the end-to-end tests need; .ci/run installs the same list. */
-export const DEBIAN_PACKAGES = [
-  'chromium',
-  'libkrb5-dev',
-  'libxkbfile-dev',
-  'libsecret-1-dev',
-  'libx11-dev',
-  'pkg-config',
-  'ripgrep',
-  'python3',
-  'make',
-  'g++',
-  'unzip',
-];
-
-export const APT_LINE = `apt-get update && apt-get install -y ${DEBIAN_PACKAGES.join(' ')}`;
+/** Debian packages the tests need: the one list `npm test` checks and installs (scripts/debian.mjs). */
+export function debianPackageNames(): string[] {
+  return readFileSync(join(__dirname, '..', 'debian-packages.txt'), 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter((name) => name !== '');
+}
 
 export function onPath(command: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -87,6 +78,6 @@ export function describeMissing(missing: Missing[]): string {
   return [
     'The end-to-end tests cannot run: this machine is missing',
     ...lines,
-    `Everything at once (as root): ${APT_LINE}`,
+    `Everything at once (as root): apt-get update && apt-get install -y ${debianPackageNames().join(' ')}`,
   ].join('\n');
 }

@@ -2,7 +2,7 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainConfig } from '../engine/config';
-import { resolveFolderSetting, trainConfigFromSettings } from './settings';
+import { EDITOR_SETTINGS, resolveFolderSetting, trainConfigFromSettings } from './settings';
 
 export const SECTION = 'fractureCnn';
 
@@ -35,12 +35,17 @@ export class Config {
 
   /** The configured dataset folder as an absolute path, or undefined when the setting is empty. */
   get datasetFolder(): string | undefined {
-    const value = this.section.get<string>('datasetFolder', '');
+    const value = this.section.get<string>('datasetFolder', EDITOR_SETTINGS.datasetFolder);
     return value.trim() === '' ? undefined : resolveFolderSetting(value, this.baseFolder);
   }
 
   get runsFolder(): string {
-    return resolveFolderSetting(this.section.get<string>('runsFolder', '.fracture-cnn/runs') || '.fracture-cnn/runs', this.baseFolder);
+    return resolveFolderSetting(this.section.get<string>('runsFolder', EDITOR_SETTINGS.runsFolder) || EDITOR_SETTINGS.runsFolder, this.baseFolder);
+  }
+
+  /** Whether Train reveals the run's dashboard beside the editor. */
+  get openDashboardOnTrain(): boolean {
+    return this.section.get<boolean>('openDashboardOnTrain', EDITOR_SETTINGS.openDashboardOnTrain) !== false;
   }
 
   /** Config for the folder holding `path`, falling back to the first workspace folder, then to the path's parent. */

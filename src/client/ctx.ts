@@ -11,6 +11,13 @@ export interface RunLocation {
   runsFolder: string;
 }
 
+/** A run that Train started, and whether its workspace folder's settings ask for its dashboard. */
+export interface StartedRun {
+  runId: string;
+  runFolder: string;
+  openDashboard: boolean;
+}
+
 export interface Ctx {
   readonly extensionContext: vscode.ExtensionContext;
   readonly extensionUri: vscode.Uri;
@@ -19,6 +26,7 @@ export interface Ctx {
   /** Sends a request to the training process, starting (or restarting after a crash) it first. */
   sendRequest<P, R>(type: RequestType<P, R, void>, params: P): Promise<R>;
 
+  readonly onDidStartRun: vscode.Event<StartedRun>;
   readonly onDidScanDataset: vscode.Event<{ runId: string; report: DatasetReport }>;
   readonly onBatchProgress: vscode.Event<{ runId: string; progress: BatchProgress }>;
   readonly onEpochEnd: vscode.Event<{ runId: string; metrics: EpochMetrics }>;

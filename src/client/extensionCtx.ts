@@ -16,7 +16,7 @@ import {
   type TrainResult,
 } from '../protocol/training';
 import { Config } from './config';
-import type { Ctx, RunLocation } from './ctx';
+import type { Ctx, RunLocation, StartedRun } from './ctx';
 import { DatasetChooser } from './datasetPicker';
 import { describeDataset, describeEpoch } from './logLines';
 import { ProcessSupervisor } from './supervisor';
@@ -36,11 +36,13 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
   readonly onDidChangeTraining = this.didChangeTraining.event;
   private readonly endedRuns = new Set<string>();
 
+  private readonly didStartRun = new vscode.EventEmitter<StartedRun>();
   private readonly didScanDataset = new vscode.EventEmitter<{ runId: string; report: DatasetReport }>();
   private readonly batchProgress = new vscode.EventEmitter<{ runId: string; progress: BatchProgress }>();
   private readonly epochEnd = new vscode.EventEmitter<{ runId: string; metrics: EpochMetrics }>();
   private readonly trainingEnd = new vscode.EventEmitter<{ runId: string; outcome: TrainingOutcome }>();
   private readonly didChangeRuns = new vscode.EventEmitter<void>();
+  readonly onDidStartRun = this.didStartRun.event;
   readonly onDidScanDataset = this.didScanDataset.event;
   readonly onBatchProgress = this.batchProgress.event;
   readonly onEpochEnd = this.epochEnd.event;
@@ -61,7 +63,7 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
       onCrash: (_exit, message) => this.onCrash(message),
       onRestart: () => this.output.info('Starting the training process again.'),
     });
-    extensionContext.subscriptions.push(this.output, this.didChangeTraining, this.didScanDataset, this.batchProgress, this.epochEnd, this.trainingEnd, this.didChangeRuns);
+    extensionContext.subscriptions.push(this.output, this.didChangeTraining, this.didStartRun, this.didScanDataset, this.batchProgress, this.epochEnd, this.trainingEnd, this.didChangeRuns);
   }
 
   get extensionUri(): vscode.Uri {
@@ -98,13 +100,17 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
     return training.client.sendRequest(type, params);
   }
 
-  /** Records the run a TrainRequest started (unless its end has already been seen). */
-  beginRun(result: TrainResult): void {
-    if (this.endedRuns.has(result.runId)) return;
-    this.run = { runId: result.runId, runFolder: result.runFolder };
-    this.updateTrainingContext();
-    this.didChangeTraining.fire();
-    this.didChangeRuns.fire();
+  /** Records the run a TrainRequest started (unless its end has already been seen) and announces it. */
+  beginRun(result: TrainResult, opts: { openDashboard: boolean }): void {
+    const run = { runId: result.runId, runFolder: result.runFolder };
+    if (!this.endedRuns.has(result.runId)) {
+      this.run = run;
+      this.updateTrainingContext();
+      this.didChangeTraining.fire();
+      this.didChangeRuns.fire();
+    }
+    // A run that ended before its start was answered still gets its dashboard, showing the outcome.
+    this.didStartRun.fire({ ...run, openDashboard: opts.openDashboard });
   }
 
   fireRunsChanged(): void {

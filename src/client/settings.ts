@@ -31,6 +31,13 @@ export const TRAIN_SETTINGS: Readonly<Record<keyof TrainConfig, string>> = {
   workers: 'workers',
 };
 
+/** Settings of the editor only (no engine option, no CLI flag), with their defaults. */
+export const EDITOR_SETTINGS = {
+  datasetFolder: '',
+  runsFolder: '.fracture-cnn/runs',
+  openDashboardOnTrain: true,
+} as const;
+
 export type SettingsReader = (name: string) => unknown;
 
 /** The training options the settings hold; unset ones are left out so the engine's defaults apply. */

@@ -1,9 +1,10 @@
-// "Fracture CNN: Train": pick the dataset, make room when a training runs already, start the run,
-// and announce how it ended.
+// "Fracture CNN: Train": pick the dataset, make room when a training runs already, start the run
+// (its dashboard opens beside the editor), and announce how it ended with the next steps.
 import * as vscode from 'vscode';
+import { dirname } from 'node:path';
 import { ResponseError } from 'vscode-languageclient/node';
-import type { TrainingOutcome } from '../engine/types';
-import { CancelRequest, TrainingErrorCodes, TrainRequest } from '../protocol/training';
+import type { RunRecord, TrainingOutcome } from '../engine/types';
+import { CancelRequest, ListRunsRequest, TrainingErrorCodes, TrainRequest } from '../protocol/training';
 import type { ExtensionCtx } from './extensionCtx';
 import { describeEvaluation, percent } from './logLines';
 import { openReport } from './reports';
@@ -11,10 +12,14 @@ import { settingForMessage } from './settings';
 
 const CANCEL_RUNNING = 'Cancel the running training';
 const WAIT = 'Wait';
+const OPEN_REPORT = 'Open Report';
+const CLASSIFY = 'Classify an Image...';
+const COMPARE = 'Compare with Previous Run';
+const SHOW_DASHBOARD = 'Show Dashboard';
 
 export class Trainer implements vscode.Disposable {
   private starting = false;
-  private readonly folders = new Map<string, string>();
+  private readonly started = new Map<string, { folder: string; dashboardOpened: boolean }>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly ctx: ExtensionCtx) {
@@ -37,9 +42,10 @@ export class Trainer implements vscode.Disposable {
       const params = { datasetFolder: target.folder, runsFolder: target.config.runsFolder, config: target.config.trainConfig };
       this.ctx.output.info(`Training on ${params.datasetFolder}; runs go to ${params.runsFolder}.`);
       const result = await this.ctx.sendRequest(TrainRequest, params);
-      this.folders.set(result.runId, result.runFolder);
+      const openDashboard = target.config.openDashboardOnTrain;
+      this.started.set(result.runId, { folder: result.runFolder, dashboardOpened: openDashboard });
       this.ctx.output.info(`Run ${result.runId} started in ${result.runFolder}.`);
-      this.ctx.beginRun(result);
+      this.ctx.beginRun(result, { openDashboard });
     } catch (error) {
       await this.showStartError(error);
     } finally {
@@ -103,20 +109,25 @@ export class Trainer implements vscode.Disposable {
   }
 
   private async announce(runId: string, outcome: TrainingOutcome): Promise<void> {
-    const folder = this.folders.get(runId);
-    this.folders.delete(runId);
+    const started = this.started.get(runId);
+    this.started.delete(runId);
     if (outcome.tag === 'completed') {
       const metrics = outcome.run.metrics;
       if (metrics) this.ctx.output.info(`[${runId}] ${describeEvaluation(metrics)}`);
       const warnings = metrics?.warnings ?? [];
       for (const w of warnings) this.ctx.output.warn(`[${runId}] ${w.message} ${w.suggestion}`);
+      const folder = started?.folder;
+      const previous = folder ? await this.previousRun(folder, outcome.run).catch(() => undefined) : undefined;
+      const actions = [OPEN_REPORT, CLASSIFY, ...(previous ? [COMPARE] : []), ...(started?.dashboardOpened ? [] : [SHOW_DASHBOARD])];
       const finished = `Fracture CNN: training finished, test accuracy ${percent(metrics?.accuracy)} (run ${runId}, ${outcome.run.history.length} epochs).`;
       // A model that looks complete but is useless must not be announced like a good one.
       const answer = await (warnings.length
-        ? vscode.window.showWarningMessage(`${finished} Warning: ${warnings[0].message}`, 'Show Dashboard', 'Open Report')
-        : vscode.window.showInformationMessage(finished, 'Show Dashboard', 'Open Report'));
-      if (answer === 'Show Dashboard') await vscode.commands.executeCommand('fractureCnn.showDashboard');
-      else if (answer === 'Open Report' && folder) await openReport(this.ctx, folder);
+        ? vscode.window.showWarningMessage(`${finished} Warning: ${warnings[0].message}`, ...actions)
+        : vscode.window.showInformationMessage(finished, ...actions));
+      if (answer === OPEN_REPORT) await openReport(this.ctx, folder);
+      else if (answer === CLASSIFY) await vscode.commands.executeCommand('fractureCnn.classify'); // asks for the images
+      else if (answer === COMPARE && folder && previous) await vscode.commands.executeCommand('fractureCnn.run.compare', { runFolder: folder }, previous);
+      else if (answer === SHOW_DASHBOARD) await vscode.commands.executeCommand('fractureCnn.run.openDashboard', runId);
     } else if (outcome.tag === 'cancelled') {
       this.ctx.output.info(`[${runId}] Training cancelled.`);
       void vscode.window.showInformationMessage(`Fracture CNN: training cancelled (run ${runId}).`);
@@ -125,6 +136,14 @@ export class Trainer implements vscode.Disposable {
       const answer = await vscode.window.showErrorMessage(`Fracture CNN: training failed: ${outcome.message}`, 'Show Log');
       if (answer === 'Show Log') this.ctx.output.show(true);
     }
+  }
+
+  /** Folder of the newest completed run before `run` in the same runs folder. */
+  private async previousRun(folder: string, run: RunRecord): Promise<string | undefined> {
+    const runs = await this.ctx.sendRequest(ListRunsRequest, { runsFolder: dirname(folder) });
+    const earlier = runs.filter((r) => r.state === 'completed' && r.id !== run.id && r.folder !== folder && r.startedAt < run.startedAt);
+    earlier.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
+    return earlier[0]?.folder;
   }
 
   dispose(): void {

@@ -64,13 +64,6 @@ export interface GetRunParams {
 /** client -> server: a run's full record (run.json, or the live record of the running one). */
 export const GetRunRequest = new RequestType<GetRunParams, RunRecord, void>('fractureCnn/getRun');
 
-export interface DatasetReportParams {
-  datasetFolder: string;
-  config: Partial<TrainConfig>;
-}
-/** client -> server: scan and decode a dataset folder and report on it without training. */
-export const DatasetReportRequest = new RequestType<DatasetReportParams, DatasetReport, void>('fractureCnn/datasetReport');
-
 export interface GenerateSampleParams {
   /** Folder to write fractured/ and normal/ into (created if needed). */
   outDir: string;

@@ -3,10 +3,8 @@
 import { existsSync } from 'node:fs';
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { createConnection, ResponseError } from 'vscode-languageserver/node';
-import { resolveConfig } from '../engine/config';
 import {
   CancelRequest,
-  DatasetReportRequest,
   GenerateSampleRequest,
   GetRunRequest,
   ListRunsRequest,
@@ -16,7 +14,7 @@ import {
   TrainingStateRequest,
   TrainRequest,
 } from '../protocol/training';
-import { loadDatasetModule, loadSample, loadStore } from './engine';
+import { loadSample, loadStore } from './engine';
 import { messageOf, requireFolder, toResponseError } from './errors';
 import { PredictorCache } from './predictorCache';
 import { TrainingSession } from './trainingSession';
@@ -39,13 +37,6 @@ function reportCrash(kind: string, error: unknown): void {
 }
 process.on('uncaughtException', (error) => reportCrash('uncaught exception', error));
 process.on('unhandledRejection', (reason) => reportCrash('unhandled rejection', reason));
-
-function signalOf(token: CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
-}
 
 /** Runs a handler and turns anything it throws into a ResponseError. */
 function guarded<P, R>(handler: (params: P, token: CancellationToken) => Promise<R>) {
@@ -117,23 +108,6 @@ connection.onRequest(
       classIndex: params.classIndex,
     });
     return { outcomes, modelLoadMs: loaded.loadMs };
-  }),
-);
-
-connection.onRequest(
-  DatasetReportRequest,
-  guarded(async (params, token) => {
-    const folder = await requireFolder(params?.datasetFolder, 'Dataset folder');
-    const config = resolveConfig(params.config ?? {});
-    const { loadDataset } = await loadDatasetModule();
-    const loaded = await loadDataset(folder, {
-      imageSize: config.imageSize,
-      valFraction: config.valFraction,
-      testFraction: config.testFraction,
-      seed: config.seed,
-      signal: signalOf(token),
-    });
-    return loaded.report;
   }),
 );
 

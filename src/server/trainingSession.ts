@@ -18,7 +18,7 @@ import {
 } from '../protocol/training';
 import { loadPipeline } from './engine';
 import { messageOf, requireFolder, toResponseError } from './errors';
-import { Throttle } from './throttle';
+import { throttle } from '../shared/throttle';
 import { epochMessage, overallPercent } from './progressText';
 
 interface ActiveRun {
@@ -95,9 +95,19 @@ export class TrainingSession {
     let started = false;
     void this.createProgress(active);
 
+    // At most four progress reports a second, ending with the latest; the last batch of an epoch
+    // and the last image decoded go out at once.
+    let decoded = '';
+    const reportDecode = throttle(() => active.progress?.report(0, decoded), 250);
+    const reportBatch = throttle(() => {
+      const progress = active.lastBatch;
+      if (!progress) return;
+      const lastVal = active.record?.history.at(-1)?.valAcc;
+      active.progress?.report(overallPercent(progress), epochMessage(progress.epoch, progress.epochs, lastVal, progress));
+      this.notify(active, () => this.connection.sendNotification(BatchProgressNotification, { runId: this.runId(active), progress }));
+    }, 250);
+
     const run = async (): Promise<TrainingOutcome> => {
-      const batchThrottle = new Throttle(250);
-      const decodeThrottle = new Throttle(250);
       const { runTraining } = await loadPipeline();
       return runTraining({
         datasetFolder: params.datasetFolder,
@@ -113,8 +123,9 @@ export class TrainingSession {
             void answered.then(() => setImmediate(() => this.flush(active)));
           },
           onDecodeProgress: (done, total) => {
-            if (!decodeThrottle.due(done === total)) return;
-            active.progress?.report(0, `Reading images ${done}/${total}`);
+            decoded = `Reading images ${done}/${total}`;
+            reportDecode();
+            if (done === total) reportDecode.flush();
           },
           onDataset: (report) => {
             active.dataset = report;
@@ -123,10 +134,8 @@ export class TrainingSession {
           },
           onBatch: (progress) => {
             active.lastBatch = progress;
-            if (!batchThrottle.due(progress.batch === progress.batches)) return;
-            const lastVal = active.record?.history.at(-1)?.valAcc;
-            active.progress?.report(overallPercent(progress), epochMessage(progress.epoch, progress.epochs, lastVal, progress));
-            this.notify(active, () => this.connection.sendNotification(BatchProgressNotification, { runId: this.runId(active), progress }));
+            reportBatch();
+            if (progress.batch === progress.batches) reportBatch.flush();
           },
           onEpoch: (metrics) => {
             active.record?.history.push(metrics);
@@ -143,6 +152,9 @@ export class TrainingSession {
     void run()
       .catch((error): TrainingOutcome => ({ tag: 'failed', message: messageOf(error), run: active.record }))
       .then((outcome) => {
+        // No progress after the end: a report still waiting for its interval is dropped.
+        reportDecode.dispose();
+        reportBatch.dispose();
         // The progress closes before the end is announced, so the client shows one after the other.
         active.progress?.done();
         active.progress = undefined;

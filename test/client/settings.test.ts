@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_CONFIG, resolveConfig, type TrainConfig } from '../../src/engine/config';
-import { resolveFolderSetting, settingForMessage, TRAIN_SETTINGS, trainConfigFromSettings } from '../../src/client/settings';
+import { EDITOR_SETTINGS, resolveFolderSetting, settingForMessage, TRAIN_SETTINGS, trainConfigFromSettings } from '../../src/client/settings';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 const properties: Record<string, { default: unknown }> = manifest.contributes.configuration.properties;
@@ -18,7 +18,11 @@ describe('settings to TrainConfig', () => {
     for (const name of Object.values(TRAIN_SETTINGS)) assert.ok(properties[`fractureCnn.${name}`], `fractureCnn.${name} is contributed`);
     const mapped = new Set(Object.values(TRAIN_SETTINGS).map((n) => `fractureCnn.${n}`));
     const unmapped = Object.keys(properties).filter((k) => !mapped.has(k));
-    assert.deepEqual(unmapped.sort(), ['fractureCnn.datasetFolder', 'fractureCnn.runsFolder']);
+    assert.deepEqual(unmapped.sort(), Object.keys(EDITOR_SETTINGS).map((n) => `fractureCnn.${n}`).sort());
+  });
+
+  test('the editor-only settings default in code to what package.json contributes', () => {
+    for (const [name, value] of Object.entries(EDITOR_SETTINGS)) assert.equal(readDefaults(name), value, `fractureCnn.${name}`);
   });
 
   test('the contributed defaults give exactly the engine defaults (the seed model)', () => {

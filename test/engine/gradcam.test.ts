@@ -9,7 +9,7 @@ import { initBackend } from '../../src/engine/backend/select';
 import { decodeImage } from '../../src/engine/data/decode';
 import { generateSampleDataset } from '../../src/engine/data/sample';
 import { GradCam, heatPeak, type GradCamResult } from '../../src/engine/gradcam/gradcam';
-import { JET, jetGradientCss } from '../../src/engine/gradcam/colormap';
+import { JET } from '../../src/engine/gradcam/colormap';
 import { renderHeatPictures, upsample } from '../../src/engine/gradcam/overlay';
 import { placementUpTo, uniformPlacement } from '../../src/engine/gradcam/placement';
 import { peakInBox, pointingGame } from '../../src/engine/gradcam/pointing';
@@ -109,11 +109,6 @@ describe('Grad-CAM', () => {
     assert.deepEqual(at(width - 1, height - 1), [JET[0], JET[1], JET[2]], 'cold corner is jet blue');
     const overlay = await sharp(overlayPng).raw().toBuffer();
     assert.ok(overlay[0] > 100 && overlay[2] < 100, 'overlay is reddened over the hot region');
-  });
-
-  it('offers the same colours as a CSS gradient for legends, blue to red', () => {
-    const css = jetGradientCss(3);
-    assert.match(css, /^linear-gradient\(to right, rgb\(0, 0, \d+\) 0\.0%, rgb\(\d+, 255, \d+\) 50\.0%, rgb\(\d+, 0, 0\) 100\.0%\)$/);
   });
 
   it('upsamples bilinearly with aligned pixel centres', () => {

@@ -8,7 +8,7 @@ import { computeClassWeights } from '../../src/engine/train/classWeights';
 import { shardGradients, trainableVariables } from '../../src/engine/train/step';
 import { trainModel } from '../../src/engine/train/train';
 import type { BatchProgress, EpochMetrics } from '../../src/engine/types';
-import { flatWeights, squares, tinyCnn } from './trainHelpers';
+import { deepCnn, flatWeights, squares, tinyCnn } from './trainHelpers';
 
 const SIZE = 10;
 
@@ -251,6 +251,42 @@ test("the training forward pass (fused conv + bias + ReLU, and + 2x2 max-pool) g
       a.forEach((g: number, i: number) => assert.ok(Math.abs(g - b[i]) <= 1e-5 * scale + 1e-9, `${backend} ${v.name}[${i}]: ${g} vs ${b[i]}`));
     }
     tf.dispose([ours, ref.grads, ref.value] as never);
+    model.dispose();
+  }
+  await initBackend('wasm');
+});
+
+test("with several convs, the training step's gradients on wasm (our conv kernels) equal the cpu backend's own autodiff, input gradients of hidden convs included", async () => {
+  // The reference runs on cpu, where none of our kernels are registered: tfjs's own gradients.
+  for (const [size, poolBetween] of [[14, true], [13, false]] as const) {
+    const n = 5;
+    const set = squares(n, size, 93, balanced);
+    const positions = Int32Array.from({ length: n }, (_, i) => i);
+    const x = Float32Array.from(set.read(positions), (v) => v / 255);
+    await initBackend('wasm');
+    const model = deepCnn(size, 17, poolBetween);
+    const shard = { x, labels: set.labels, positions, batchSize: n, seed: 1, epoch: 1 };
+    const oursTensors = shardGradients(model, shard, { kind: 'crossentropy', gamma: 2, numClasses: 2 }).grads;
+    const ours = new Map(Object.entries(oursTensors).map(([k, t]) => [k, (t.dataSync() as Float32Array).slice()]));
+    tf.dispose(Object.values(oursTensors));
+    await initBackend('cpu');
+    const vars = trainableVariables(model);
+    const ref = tf.variableGrads(() => {
+      const p = tf.clipByValue(model.apply(tf.tensor4d(x, [n, size, size, 1]), { training: true }) as tf.Tensor, 1e-7, 1 - 1e-7);
+      const pt = tf.sum(tf.mul(p, tf.oneHot(tf.tensor1d(set.labels, 'int32'), 2)), 1);
+      return tf.div(tf.sum(tf.neg(tf.log(pt))), n) as tf.Scalar;
+    }, vars);
+    const convKernels = vars.filter((v) => /conv2d.*kernel/.test(v.name));
+    assert.ok(convKernels.length >= 2, `${convKernels.length} conv kernels`);
+    for (const v of vars) {
+      const a = ours.get(v.name);
+      assert.ok(a, `no gradient for ${v.name}`);
+      const b = ref.grads[v.name].dataSync() as Float32Array;
+      const scale = Math.max(...Array.from(b, Math.abs));
+      assert.ok(scale > 0, `${v.name}: the reference gradient is all zero`);
+      a.forEach((g: number, i: number) => assert.ok(Math.abs(g - b[i]) <= 1e-4 * scale, `size ${size} ${v.name}[${i}]: ${g} vs ${b[i]}`));
+    }
+    tf.dispose([ref.grads, ref.value] as never);
     model.dispose();
   }
   await initBackend('wasm');

@@ -69,6 +69,22 @@ export function tinyCnn(size: number, numClasses: number, seed: number, dropout 
   return tfl.sequential({ layers });
 }
 
+/**
+ * Two or three convs (so a conv's input gradient flows back into the one before it), with or
+ * without a pool between them; no dropout, so a training-mode pass is deterministic.
+ */
+export function deepCnn(size: number, seed: number, poolBetween: boolean): tfl.LayersModel {
+  let s = seed;
+  const init = () => tfl.initializers.glorotUniform({ seed: s++ });
+  const conv = (filters: number, first = false) =>
+    tfl.layers.conv2d({ ...(first ? { inputShape: [size, size, 1] } : {}), filters, kernelSize: 3, activation: 'relu', kernelInitializer: init(), biasInitializer: 'glorotUniform' });
+  const layers: tfl.layers.Layer[] = poolBetween
+    ? [conv(4, true), tfl.layers.maxPooling2d({ poolSize: 2 }), conv(6), tfl.layers.maxPooling2d({ poolSize: 2 })]
+    : [conv(3, true), conv(5), conv(4), tfl.layers.maxPooling2d({ poolSize: 2 })];
+  layers.push(tfl.layers.flatten(), tfl.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: init() }));
+  return tfl.sequential({ layers });
+}
+
 export function flatWeights(model: tfl.LayersModel): Float32Array[] {
   return model.getWeights().map((w) => w.dataSync() as Float32Array).map((a) => a.slice());
 }

@@ -5,7 +5,7 @@ import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSampleDataset } from '../../src/engine/data/sample';
-import { writeJsonAtomic } from '../../src/engine/runs/atomic';
+import { writeJsonAtomic } from '../../src/engine/fs/atomic';
 import { runTraining } from '../../src/engine/runs/pipeline';
 import { readRun } from '../../src/engine/runs/store';
 import type { RunRecord } from '../../src/engine/types';

@@ -14,8 +14,8 @@ import { DashboardController, type DashboardSource } from '../../src/views/dashb
 import { exportProblem, writeExport } from '../../src/views/dashboard/exportFile';
 import { contentSecurityPolicy, webviewHtml } from '../../src/views/webviewHtml';
 import { summarize } from '../../src/views/dashboard/liveRun';
-import { isInside } from '../../src/views/dashboard/paths';
-import { throttle } from '../../src/views/dashboard/throttle';
+import { isInside } from '../../src/shared/paths';
+import { throttle } from '../../src/shared/throttle';
 import { batch, completed, history, running } from './dashboardFixtures';
 
 const RUNS = '/ws/.fracture-cnn/runs';
@@ -103,15 +103,24 @@ describe('dashboard host logic', () => {
     assert.ok(s.run?.metrics);
   });
 
-  it('sends at most one progress snapshot per interval but always the latest batch', async () => {
+  it('sends at most one progress snapshot per interval but always the latest batch', async (t) => {
+    // Mocked clock: the interval passes exactly when the test says, however busy the machine is.
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000 });
     const h = harness({ live: running, interval: 40 });
     await h.controller.ready();
     const before = h.posted.length;
+    const batches = (): (number | undefined)[] => h.posted.slice(before).map((s) => s.lastBatch?.batch);
     for (let b = 1; b <= 30; b++) await h.controller.batch(running.id, batch(1, b));
-    await new Promise((r) => setTimeout(r, 120));
-    const sent = h.posted.slice(before);
-    assert.ok(sent.length >= 1 && sent.length <= 3, `${sent.length} snapshots for 30 batches`);
-    assert.equal(sent.at(-1)!.lastBatch?.batch, 30);
+    assert.deepEqual(batches(), [1], 'the first batch goes out at once, the rest wait for the interval');
+    t.mock.timers.tick(39);
+    assert.deepEqual(batches(), [1]);
+    t.mock.timers.tick(1);
+    assert.deepEqual(batches(), [1, 30], 'after the interval, the latest batch and only it');
+    for (let b = 31; b <= 35; b++) await h.controller.batch(running.id, batch(1, b));
+    t.mock.timers.tick(40);
+    assert.deepEqual(batches(), [1, 30, 35]);
+    t.mock.timers.tick(400);
+    assert.deepEqual(batches(), [1, 30, 35], 'nothing more without new batches');
     h.controller.dispose();
   });
 

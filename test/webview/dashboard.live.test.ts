@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DidChangeDashboardStateNotification, type DashboardState } from '../../src/protocol/webview';
-import { completed, liveSequence, running } from './dashboardFixtures';
+import { completed, liveSequence } from './dashboardFixtures';
 import { inkPixels, launchBrowser, openWebview, settle, type WebviewHarness } from './harness';
 
 const notify = (state: DashboardState) => DidChangeDashboardStateNotification.create({ state });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
+import { reportMarkdown } from '../../src/engine/runs/reportMarkdown';
 import { DidChangeDashboardStateNotification, DidExportNotification } from '../../src/protocol/webview';
 import { completed, completedState, HOSTILE_NAME } from './dashboardFixtures';
 import { ARTIFACTS, inkPixels, launchBrowser, openWebview, settle, type WebviewHarness } from './harness';
@@ -159,7 +160,7 @@ describe('dashboard webview after training', () => {
     }
     const png = await sharp(Buffer.from(exports[1]!.data, 'base64')).metadata();
     assert.equal(png.format, 'png');
-    assert.match(exports[2]!.data, /\| fractured \| 0\.798 \| 0\.843 \| 0\.820 \| 108 \|/);
+    assert.equal(exports[2]!.data, reportMarkdown(completed), "the export is the run's report.md text");
     await view.dispatch(DidExportNotification.create({ path: `/runs/${completed.id}/curves.png` }));
     assert.match((await view.page.textContent('.export-status')) ?? '', /Saved \/runs\/.*\/curves\.png/);
     await view.close();

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DidChangeDashboardStateNotification } from '../../src/protocol/webview';
 import type { DashboardState } from '../../src/protocol/webview';
-import { reportMarkdown } from '../../webview/dashboard/markdown';
+import { reportMarkdown } from '../../src/engine/runs/reportMarkdown';
 import { completedState, useless, uselessState } from './dashboardFixtures';
 import { launchBrowser, openWebview, settle, type WebviewHarness } from './harness';
 import type { ThemeKind } from './vscodeThemes';

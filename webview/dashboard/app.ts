@@ -1,4 +1,6 @@
-// The dashboard page: lays the views out and re-renders them from each full state snapshot.
+// The dashboard page: lays the views out and, from each full state snapshot, re-renders the
+// sections whose data changed. Progress snapshots come four times a second while training:
+// rebuilding an unchanged section would throw away the user's focus, scroll and open details.
 import type { DashboardState } from '../../src/protocol/webview';
 import {
   ClassifyImageCommand,
@@ -10,6 +12,7 @@ import {
   SelectRunCommand,
   TrainModelCommand,
 } from '../../src/protocol/webview';
+import { reportMarkdown } from '../../src/engine/runs/reportMarkdown';
 import { el } from '../shared/dom';
 import { HostConnection } from '../shared/ipc';
 import { onThemeChange, readTheme } from '../shared/theme';
@@ -17,7 +20,6 @@ import { toolkitButton } from '../shared/toolkit';
 import { ConfusionView } from './confusion';
 import { CurvesView } from './curves';
 import { DatasetView } from './dataset';
-import { reportMarkdown } from './markdown';
 import { MistakesView } from './mistakes';
 import { ProgressView } from './progress';
 import { ReportView } from './report';
@@ -51,6 +53,8 @@ export class DashboardApp {
   private readonly exportStatus = el('p', { className: 'export-status', attrs: { role: 'status', 'aria-live': 'polite' } });
   private readonly empty = el('div', { className: 'empty-state' });
   private readonly problem = el('p', { className: 'error problem', attrs: { role: 'alert' } });
+  /** What each section last rendered, as JSON. */
+  private readonly rendered = new Map<string, string>();
 
   constructor(private readonly root: HTMLElement) {
     const train = toolkitButton('Train a model');
@@ -98,15 +102,23 @@ export class DashboardApp {
     this.empty.hidden = !state || state.runs.length > 0 || !!run;
     this.problem.hidden = !state?.problem;
     this.problem.textContent = state?.problem ?? '';
-    this.picker.update(state?.runs ?? [], state?.selectedRunId);
+    if (this.changed('picker', state?.runs, state?.selectedRunId)) this.picker.update(state?.runs ?? [], state?.selectedRunId);
     this.progress.update(run, state?.lastBatch);
-    this.warnings.update(run);
-    this.curves.update(run, theme);
-    this.dataset.update(run);
-    this.report.update(run);
-    this.confusion.update(metrics);
-    this.roc.update(metrics, theme);
-    this.mistakes.update(metrics, state?.imageUris ?? {});
+    if (this.changed('warnings', run?.id, run?.state, run?.metrics?.warnings)) this.warnings.update(run);
+    if (this.changed('curves', run?.id, run?.state, run?.config.epochs, run?.history, run?.bestEpoch, run?.stoppedEpoch)) this.curves.update(run, theme);
+    if (this.changed('dataset', run?.id, run?.dataset, run?.backend, run?.classWeights)) this.dataset.update(run);
+    if (this.changed('report', run?.id, metrics, run?.bestEpoch, run?.stoppedEpoch, run?.timings)) this.report.update(run);
+    if (this.changed('confusion', metrics)) this.confusion.update(metrics);
+    if (this.changed('roc', metrics)) this.roc.update(metrics, theme);
+    if (this.changed('mistakes', metrics, state?.imageUris)) this.mistakes.update(metrics, state?.imageUris ?? {});
+  }
+
+  /** True (and remembered) when a section's data differs from what it shows. */
+  private changed(section: string, ...data: unknown[]): boolean {
+    const json = JSON.stringify(data);
+    if (this.rendered.get(section) === json) return false;
+    this.rendered.set(section, json);
+    return true;
   }
 
   private retheme(): void {

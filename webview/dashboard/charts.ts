@@ -21,6 +21,7 @@ export interface EpochMarker {
 }
 
 declare module 'chart.js' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a merged declaration repeats Chart.js's type parameter
   interface PluginOptionsByType<TType> {
     epochMarkers?: { markers: EpochMarker[] };
   }
@@ -109,7 +110,8 @@ export function lineOptions(p: LineOptionsParams): ChartOptions<'line'> {
         min: p.y?.min,
         max: p.y?.max,
         grace: p.y?.min === undefined ? '6%' : 0,
-        ticks: { color: theme.muted, stepSize: p.y?.stepSize, callback: p.y?.percent ? (v) => `${Math.round(Number(v) * 100)}%` : undefined },
+        // An explicit `callback: undefined` would replace Chart.js's number formatter (labels like 0.7150000000000001).
+        ticks: { color: theme.muted, stepSize: p.y?.stepSize, ...(p.y?.percent ? { callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` } : {}) },
       },
     },
     plugins: {

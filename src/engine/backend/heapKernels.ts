@@ -1,7 +1,10 @@
 // Kernels written in JavaScript over the wasm heap, for ops where tfjs-backend-wasm is slow in
-// training: MaxPoolGrad (a generic loop, ~10x slower than this one) and Sum over the leading axes
-// (bias gradients: wasm transposes the whole tensor first). Outputs are allocated before any
-// heap view is taken, since an allocation may grow (and detach) the wasm memory.
+// training. Six are registered for wasm: MaxPoolGrad (wasm's is a generic loop, ~10x slower than
+// this one); Sum over the leading axes (bias gradients: wasm transposes the whole tensor first);
+// BatchMatMul with transpose flags (wasm leaves XNNPACK for a naive loop); and three of our own,
+// ReLU gradient, ReLU + 2x2 max-pool gradient with the bias sum, and im2col for the filter
+// gradient. Outputs are allocated before any heap view is taken, since an allocation may grow
+// (and detach) the wasm memory.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
@@ -259,7 +262,7 @@ export const RELU_POOL_GRAD = 'FractureReluPoolGrad';
 export const RELU_GRAD = 'FractureReluGrad';
 export const IM2COL_T = 'FractureIm2ColT';
 
-/** Replaces wasm's MaxPoolGrad and wraps its Sum and BatchMatMul; call before the wasm backend initialises. */
+/** Replaces wasm's MaxPoolGrad, wraps its Sum and BatchMatMul, and adds our three kernels; call before the wasm backend initialises. */
 export function registerHeapKernels(): void {
   const sum = tf.getKernel('Sum', 'wasm');
   if (sum && !(sum as { wrapped?: boolean }).wrapped) {

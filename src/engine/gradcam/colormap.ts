@@ -13,13 +13,3 @@ export const JET: Uint8Array = (() => {
   }
   return t;
 })();
-
-/** CSS linear-gradient stops of the colour map, cold to hot, for a legend. */
-export function jetGradientCss(stops = 9): string {
-  const parts: string[] = [];
-  for (let i = 0; i < stops; i++) {
-    const l = Math.round((i / (stops - 1)) * 255) * 3;
-    parts.push(`rgb(${JET[l]}, ${JET[l + 1]}, ${JET[l + 2]}) ${((i / (stops - 1)) * 100).toFixed(1)}%`);
-  }
-  return `linear-gradient(to right, ${parts.join(', ')})`;
-}

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeDirAtomic } from '../runs/atomic';
+import { writeDirAtomic } from '../fs/atomic';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';

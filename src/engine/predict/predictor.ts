@@ -14,7 +14,7 @@ import { mirrored } from '../eval/evaluate';
 import { decide } from '../eval/threshold';
 import { imagesToFloats } from '../model/input';
 import { loadModel, MODEL_JSON, type ModelMetadata } from '../model/io';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../fs/atomic';
 import { MODEL_DIR, readRun, RUN_JSON } from '../runs/store';
 import type { PredictOutcome, Prediction } from '../types';
 

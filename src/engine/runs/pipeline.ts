@@ -19,7 +19,7 @@ import { modelSummary } from '../model/seedCnn';
 import { createInferencePool, resolveWorkers } from '../train/parallel';
 import { trainModel, type TrainCallbacks } from '../train/train';
 import type { DatasetReport, DecisionThreshold, EvalReport, RunRecord, TrainingOutcome } from '../types';
-import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic';
 import { localizationScore } from './localization';
 import { reportMarkdown, trainingTimeText } from './reportMarkdown';
 import { newRunId } from './runId';

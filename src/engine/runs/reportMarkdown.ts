@@ -1,7 +1,10 @@
-// The human report of a run (report.md) and the small text artifacts beside it.
+// The human report of a run: report.md, the Runs view's report document and the dashboard's
+// Markdown export are all this one text. Pure (no Node, no DOM, no vscode): the dashboard's
+// webview bundles it. Names, paths and messages go through markdownText.ts.
 import { warningsMarkdown } from '../eval/healthText';
 import { classificationReportText, confusionMatrixText } from '../eval/reportText';
 import type { DatasetReport, RunRecord } from '../types';
+import { mdBlock, mdCode, mdText } from './markdownText';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
 const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
@@ -14,22 +17,22 @@ function table(header: string[], rows: string[][]): string {
 export function datasetMarkdown(d: DatasetReport): string {
   const total = (i: number) => d.counts.train[i] + d.counts.val[i] + d.counts.test[i];
   const out = [
-    `Folder: \`${d.root}\` (${d.layout === 'presplit' ? 'train/val/test folders as given' : 'seeded stratified split'}), images resized to ${d.imageSize}x${d.imageSize} gray.`,
+    `Folder: ${mdCode(d.root)} (${d.layout === 'presplit' ? 'train/val/test folders as given' : 'seeded stratified split'}), images resized to ${d.imageSize}x${d.imageSize} gray.`,
     '',
     table(
       ['class', 'train', 'val', 'test', 'total'],
-      d.classes.map((c, i) => [c, String(d.counts.train[i]), String(d.counts.val[i]), String(d.counts.test[i]), String(total(i))]),
+      d.classes.map((c, i) => [mdText(c), String(d.counts.train[i]), String(d.counts.val[i]), String(d.counts.test[i]), String(total(i))]),
     ),
     '',
     `Imbalance (largest / smallest class): ${d.imbalanceRatio.toFixed(2)}. Decoding: ${secs(d.decodeSeconds)}, ${d.cachedImages} images from cache.`,
   ];
   if (d.skipped.length) {
     out.push('', `Skipped files (${d.skipped.length}):`, '');
-    for (const s of d.skipped) out.push(`- \`${s.path}\`: ${s.reason} (${s.detail})`);
+    for (const s of d.skipped) out.push(`- ${mdCode(s.path)}: ${mdText(s.reason)} (${mdText(s.detail)})`);
   }
   if (d.duplicates.length) out.push('', `Byte-identical duplicate groups: ${d.duplicates.length} (each kept within one split).`);
   if (d.leakage.length) out.push('', `Duplicates found across given splits (extra copies dropped): ${d.leakage.length}.`);
-  for (const w of d.warnings) out.push('', `> Warning: ${w}`);
+  for (const w of d.warnings) out.push('', `> Warning: ${mdText(w)}`);
   return out.join('\n');
 }
 
@@ -49,7 +52,7 @@ export function trainingTimeText(r: RunRecord): string {
 
 export function reportMarkdown(r: RunRecord): string {
   const c = r.config;
-  const out: string[] = [`# Fracture CNN run ${r.id}`, '', `State: **${r.state}**. Started ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ''}. Backend: ${r.backend}.`];
+  const out: string[] = [`# Fracture CNN run ${mdText(r.id)}`, '', `State: **${r.state}**. Started ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ''}. Backend: ${mdText(r.backend)}.`];
   // Before everything else: a completed run with a useless model must not read like a success.
   const warnings = warningsMarkdown(r.metrics?.warnings);
   if (warnings) out.push('', warnings);
@@ -91,8 +94,9 @@ export function reportMarkdown(r: RunRecord): string {
   }
   const m = r.metrics;
   if (m) {
-    out.push('', '## Test split', '', `Loss ${f4(m.loss)}, accuracy ${f4(m.accuracy)}.`, '', '```', classificationReportText(m).trimEnd(), '```', '', 'Confusion matrix (rows: true class, columns: predicted):', '', '```', confusionMatrixText(m).trimEnd(), '```');
-    if (m.roc) out.push('', `ROC AUC (positive class "${m.classes[m.roc.positiveClass]}"): ${f3(m.roc.auc)}.`);
+    out.push('', '## Test split', '', `Loss ${f4(m.loss)}, accuracy ${f4(m.accuracy)}.`, '', ...mdBlock(classificationReportText(m)));
+    out.push('', 'Confusion matrix (rows: true class, columns: predicted):', '', ...mdBlock(confusionMatrixText(m)));
+    if (m.roc) out.push('', `ROC AUC (positive class "${mdText(m.classes[m.roc.positiveClass] ?? '')}"): ${f3(m.roc.auc)}.`);
     if (m.sensitivity !== undefined && m.specificity !== undefined) out.push(`Sensitivity ${f3(m.sensitivity)}, specificity ${f3(m.specificity)}.`);
     if (m.threshold && m.atDefault) {
       const t = m.threshold;
@@ -119,11 +123,13 @@ export function reportMarkdown(r: RunRecord): string {
     }
     if (m.misclassified.length) {
       out.push('', `### Misclassified (${m.misclassified.length}, most confident first)`, '');
-      for (const x of m.misclassified.slice(0, 20)) out.push(`- \`${x.path}\`: ${m.classes[x.trueIndex]} predicted as ${m.classes[x.predIndex]} (${(x.confidence * 100).toFixed(1)}%)`);
+      for (const x of m.misclassified.slice(0, 20)) {
+        out.push(`- ${mdCode(x.path)}: ${mdText(m.classes[x.trueIndex] ?? '')} predicted as ${mdText(m.classes[x.predIndex] ?? '')} (${(x.confidence * 100).toFixed(1)}%)`);
+      }
       if (m.misclassified.length > 20) out.push(`- ... and ${m.misclassified.length - 20} more (see run.json)`);
     }
   }
-  if (r.timings) out.push('', '## Timings', '', '```', trainingTimeText(r).trimEnd(), '```');
-  if (r.error) out.push('', '## Error', '', r.error);
+  if (r.timings) out.push('', '## Timings', '', ...mdBlock(trainingTimeText(r)));
+  if (r.error) out.push('', '## Error', '', mdText(r.error));
   return out.join('\n') + '\n';
 }

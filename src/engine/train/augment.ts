@@ -1,7 +1,7 @@
 // On-the-fly augmentation of training images: a small random affine warp (rotation, shift,
 // horizontal flip) sampled bilinearly with edge clamping, then brightness and contrast.
 // Each image's draw is keyed by (seed, epoch, sample index), so it does not depend on batching.
-import { mixKey, rng, Stream } from './rng';
+import { makeRng as rng, mixKey, Stream } from '../data/rng';
 
 export interface AugmentRanges {
   /** Maximum rotation, degrees either way. */

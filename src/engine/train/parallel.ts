@@ -169,7 +169,6 @@ export function sharedAdam(model: tfl.LayersModel, learningRate: number): FlatAd
 }
 
 export async function createParallelExecutor(model: tfl.LayersModel, optimizer: FlatAdam, spec: LossSpec, workers: number): Promise<StepExecutor> {
-  const vars = optimizer.vars;
   const weights = optimizer.weights.buffer as SharedArrayBuffer;
   const links: WorkerLink[] = [];
   const executor = new ParallelExecutor(model, optimizer, spec, links);
@@ -177,7 +176,7 @@ export async function createParallelExecutor(model: tfl.LayersModel, optimizer: 
   try {
     for (let i = 1; i < workers; i++) links.push(new WorkerLink(spawnWorker()));
     await Promise.all(
-      links.map((l) => l.request({ type: 'init', backend: tf.getBackend(), modelJson, spec, weights, shapes: vars.map((v) => v.shape), frozen: flatFrozenWeights(model) })),
+      links.map((l) => l.request({ type: 'init', backend: tf.getBackend(), modelJson, spec, weights, frozen: flatFrozenWeights(model) })),
     );
   } catch (e) {
     await executor.close();

@@ -9,8 +9,6 @@ export interface InitMessage {
   modelJson: string;
   spec: LossSpec;
   weights: SharedArrayBuffer;
-  /** Shapes of the trainable variables, in model.trainableWeights order. */
-  shapes: number[][];
   /** Values of the non-trainable weights (batch-norm statistics, frozen layers), see bnStats.ts. */
   frozen: Float32Array;
 }

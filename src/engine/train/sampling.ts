@@ -2,7 +2,7 @@
 // of that class without replacement until the class is used up (then from a fresh shuffle), so
 // every batch shows the rare class as often as the common one without weighting the loss.
 import type { Sampling } from '../config';
-import { mixKey, permutation, rng, Stream } from './rng';
+import { makeRng as rng, mixKey, permutation, Stream } from '../data/rng';
 
 export function epochOrder(sampling: Sampling, labels: Int32Array, numClasses: number, seed: number, epoch: number): Int32Array {
   const key = mixKey(seed, Stream.shuffle, epoch);

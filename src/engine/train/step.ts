@@ -6,7 +6,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossKind } from '../config';
 import { fusedConvRelu, fusedConvReluPool } from './fusedConv';
 import { fusedConvBnRelu } from './fusedConvBn';
-import { mixKey, rng, Stream } from './rng';
+import { makeRng as rng, mixKey, Stream } from '../data/rng';
 
 export interface LossSpec {
   kind: LossKind;

@@ -2,6 +2,8 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../client/ctx';
+import { errorText } from '../../shared/errorText';
+import { isInside } from '../../shared/paths';
 import { GetRunRequest, PredictRequest } from '../../protocol/training';
 import type { PredictResult } from '../../protocol/training';
 import { ClassifyImageCommand, DidChangeClassifyStateNotification, ExplainClassCommand, OpenFileCommand, ReadyCommand, TrainModelCommand } from '../../protocol/webview';
@@ -185,13 +187,4 @@ export class ClassifyPanel implements vscode.Disposable {
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function isInside(root: string, folder: string): boolean {
-  const r = root.replace(/[\\/]+$/, '');
-  return folder === r || folder.startsWith(`${r}/`) || folder.startsWith(`${r}\\`);
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -5,9 +5,10 @@ import type { BatchProgress, DatasetReport, EpochMetrics, RunRecord, RunSummary,
 import type { TrainingStateResult } from '../../protocol/training';
 import type { DashboardState } from '../../protocol/webview';
 import { LiveRun } from './liveRun';
-import { isInside } from './paths';
+import { errorText } from '../../shared/errorText';
+import { isInside } from '../../shared/paths';
 import { assembleState, chooseRun, mergeRuns } from './state';
-import { throttle, type Throttled } from './throttle';
+import { throttle, type Throttled } from '../../shared/throttle';
 
 export interface DashboardSource {
   /** Runs of every runs folder. */
@@ -23,8 +24,6 @@ export interface DashboardSink {
   allowFolder?(folder: string): void;
   log?(message: string): void;
 }
-
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export class DashboardController {
   private listed: RunSummary[] = [];

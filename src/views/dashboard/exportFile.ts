@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { errorText } from '../../shared/errorText';
 
 export interface ExportRequest {
   fileName: string;
@@ -16,6 +17,7 @@ const EXTENSIONS: Record<ExportRequest['kind'], string> = { png: '.png', markdow
 export function exportProblem(req: ExportRequest): string | undefined {
   const ext = EXTENSIONS[req.kind];
   if (!ext) return `unknown export kind ${String(req.kind)}`;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
   if (basename(req.fileName) !== req.fileName || req.fileName.startsWith('.') || /[\\/:*?"<>|\u0000-\u001f]/.test(req.fileName)) {
     return `"${req.fileName}" is not a plain file name`;
   }
@@ -39,7 +41,7 @@ export async function writeExport(runFolder: string, req: ExportRequest): Promis
     await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw new Error(`Could not write ${target}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`Could not write ${target}: ${errorText(e)}`);
   }
   return target;
 }

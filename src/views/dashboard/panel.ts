@@ -18,7 +18,8 @@ import {
 import { DashboardController } from './controller';
 import { writeExport } from './exportFile';
 import { createNonce, webviewHtml } from '../webviewHtml';
-import { isInside } from './paths';
+import { errorText } from '../../shared/errorText';
+import { isInside } from '../../shared/paths';
 
 export class DashboardPanel implements vscode.Disposable {
   static readonly viewType = 'fractureCnn.dashboard';
@@ -29,12 +30,21 @@ export class DashboardPanel implements vscode.Disposable {
   private roots: vscode.Uri[];
   private queue: Promise<void> = Promise.resolve();
 
-  /** Shows the dashboard (creating it if needed), on the given run when one is named. */
-  static async createOrShow(ctx: Ctx, target?: { runId?: string; runFolder?: string }): Promise<DashboardPanel> {
+  /**
+   * Shows the dashboard (creating it if needed), on the given run when one is named. `beside`
+   * opens a new panel next to the editor and leaves the focus where it is (Train does this).
+   */
+  static async createOrShow(ctx: Ctx, target?: { runId?: string; runFolder?: string }, opts: { beside?: boolean } = {}): Promise<DashboardPanel> {
     let current = DashboardPanel.current;
-    if (current) current.panel.reveal(undefined, false);
-    else {
-      const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Fracture CNN Dashboard', vscode.ViewColumn.Active, {
+    const preserveFocus = opts.beside === true;
+    if (current && !opts.beside) current.panel.reveal(undefined, false);
+    else if (current && !current.panel.visible) {
+      // Hidden behind the editor the user works in: bring it out beside that editor instead.
+      const sameGroup = current.panel.viewColumn === vscode.window.tabGroups.activeTabGroup.viewColumn;
+      current.panel.reveal(sameGroup ? vscode.ViewColumn.Beside : undefined, true);
+    } else if (!current) {
+      const column = opts.beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+      const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Fracture CNN Dashboard', { viewColumn: column, preserveFocus }, {
         enableScripts: true,
         retainContextWhenHidden: false,
       });
@@ -91,7 +101,7 @@ export class DashboardPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       // One message at a time: a "select" right after "ready" must not overtake it.
       panel.webview.onDidReceiveMessage((m: unknown) => {
-        this.queue = this.queue.then(() => this.onMessage(m)).catch((e: unknown) => ctx.output.error(`Dashboard: ${e instanceof Error ? e.message : String(e)}`));
+        this.queue = this.queue.then(() => this.onMessage(m)).catch((e: unknown) => ctx.output.error(`Dashboard: ${errorText(e)}`));
       }),
       ctx.onDidScanDataset(({ runId, report }) => void c.scanned(runId, report)),
       ctx.onEpochEnd(({ runId, metrics }) => void c.epochEnd(runId, metrics)),
@@ -115,7 +125,7 @@ export class DashboardPanel implements vscode.Disposable {
         try {
           result = { path: await writeExport(folder, m.params) };
         } catch (e) {
-          result = { error: e instanceof Error ? e.message : String(e) };
+          result = { error: errorText(e) };
           this.ctx.output.error(result.error);
         }
       }
@@ -127,7 +137,7 @@ export class DashboardPanel implements vscode.Disposable {
     const lists = await Promise.all(
       this.ctx.runLocations().map((l) =>
         this.ctx.sendRequest(ListRunsRequest, { runsFolder: l.runsFolder }).catch((e: unknown) => {
-          this.ctx.output.warn(`Could not list runs in ${l.runsFolder}: ${e instanceof Error ? e.message : String(e)}`);
+          this.ctx.output.warn(`Could not list runs in ${l.runsFolder}: ${errorText(e)}`);
           return [] as RunSummary[];
         }),
       ),

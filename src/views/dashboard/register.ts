@@ -1,6 +1,7 @@
 // The dashboard's commands and its serializer (so an open dashboard survives a window reload).
 import * as vscode from 'vscode';
 import type { Ctx } from '../../client/ctx';
+import { errorText } from '../../shared/errorText';
 import { DashboardPanel } from './panel';
 
 /** What "Open Dashboard" may be given: a Runs tree item, a run id, or a run folder's Uri. */
@@ -16,18 +17,22 @@ export function dashboardTarget(arg: unknown): { runId?: string; runFolder?: str
   return undefined;
 }
 
-/** Registers the dashboard panel, its serializer and its commands (showDashboard, run.openDashboard). */
+/** Registers the dashboard panel, its serializer, its commands (showDashboard, run.openDashboard) and its opening on Train. */
 export function registerDashboard(ctx: Ctx): vscode.Disposable[] {
-  const show = async (target?: { runId?: string; runFolder?: string }): Promise<void> => {
+  const show = async (target?: { runId?: string; runFolder?: string }, opts?: { beside?: boolean }): Promise<void> => {
     try {
-      await DashboardPanel.createOrShow(ctx, target);
+      await DashboardPanel.createOrShow(ctx, target, opts);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Could not open the Fracture CNN dashboard: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(`Could not open the Fracture CNN dashboard: ${errorText(e)}`);
     }
   };
   return [
     vscode.commands.registerCommand('fractureCnn.showDashboard', () => show()),
     vscode.commands.registerCommand('fractureCnn.run.openDashboard', (arg?: unknown) => show(dashboardTarget(arg))),
+    // Train shows its run at once, beside the editor, without taking the focus from it.
+    ctx.onDidStartRun((run) => {
+      if (run.openDashboard) void show({ runId: run.runId }, { beside: true });
+    }),
     vscode.window.registerWebviewPanelSerializer(DashboardPanel.viewType, {
       deserializeWebviewPanel: async (panel, state) => {
         DashboardPanel.revive(ctx, panel, state);

@@ -20,7 +20,10 @@ export function registerRunsView(ctx: Ctx): vscode.Disposable[] {
     vscode.commands.registerCommand('fractureCnn.run.setActive', (node?: RunsNode) => commands.setActive(node ?? selected(view))),
     vscode.commands.registerCommand('fractureCnn.run.reveal', (node?: RunsNode) => commands.reveal(node ?? selected(view))),
     vscode.commands.registerCommand('fractureCnn.run.delete', (node?: RunsNode) => commands.delete(node ?? selected(view))),
-    vscode.commands.registerCommand('fractureCnn.run.compare', (node?: RunsNode) => commands.compare(node ?? selected(view))),
+    // Given a second run folder (the end-of-training notification does), compares the two directly.
+    vscode.commands.registerCommand('fractureCnn.run.compare', (node?: RunsNode, other?: unknown) =>
+      node?.runFolder && typeof other === 'string' ? commands.compareFolders(node.runFolder, other) : commands.compare(node ?? selected(view)),
+    ),
     vscode.commands.registerCommand('fractureCnn.run.openDocument', (node?: RunsNode) => commands.openDocument(node)),
     ctx.onDidChangeRuns(() => tree.refresh()),
     ctx.onDidScanDataset(() => tree.refresh()),

@@ -1,11 +1,13 @@
 // The Runs view's item commands: set active, reveal, delete, compare, and opening a run's documents.
 import * as vscode from 'vscode';
 import type { Ctx } from '../../client/ctx';
-import { compareMarkdown, confusionMarkdown, layersFromTopology, modelSummaryMarkdown, reportMarkdown } from './runDocs';
+import type { RunSummary } from '../../engine/types';
+import { reportMarkdown } from '../../engine/runs/reportMarkdown';
+import { compareMarkdown, confusionMarkdown, layersFromTopology, modelSummaryMarkdown } from './runDocs';
 import type { LayerRow } from './runDocs';
 import { decimal, percent, runLabel } from './runsModel';
 import type { RunsNode } from './runsModel';
-import { errorText } from './runsTree';
+import { errorText } from '../../shared/errorText';
 import type { RunsTreeProvider } from './runsTree';
 import { openMarkdown } from './markdownDocs';
 import type { RunDocsProvider } from './markdownDocs';
@@ -81,8 +83,13 @@ export class RunCommands {
       { title: 'Compare with which run?', matchOnDetail: true },
     );
     if (!pick) return;
+    await this.compareFolders(node.runFolder, pick.folder, node.summary, pick.summary);
+  }
+
+  /** Opens the comparison of two runs given by folder (the first is the newer one). */
+  async compareFolders(folder: string, other: string, summary?: RunSummary, otherSummary?: RunSummary): Promise<void> {
     try {
-      const [a, b] = await Promise.all([this.tree.record(node.runFolder, node.summary), this.tree.record(pick.folder, pick.summary)]);
+      const [a, b] = await Promise.all([this.tree.record(folder, summary), this.tree.record(other, otherSummary)]);
       await this.docs.show(`Compare ${runLabel(a)} with ${runLabel(b)}`, compareMarkdown(a, b));
     } catch (e) {
       void vscode.window.showErrorMessage(`Could not compare the runs: ${errorText(e)}`);

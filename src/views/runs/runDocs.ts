@@ -1,13 +1,14 @@
-// Markdown documents the Runs view opens: a run's summary, its confusion matrix, two runs side by side.
-// Built from run records only, without 'vscode', so the text is checked by plain node tests.
+// Markdown documents the Runs view opens: a run's model summary, its confusion matrix, two runs
+// side by side (its report is the engine's, src/engine/runs/reportMarkdown.ts). Built from run
+// records only, without 'vscode', so the text is checked by plain node tests.
 import { warningsMarkdown } from '../../engine/eval/healthText';
+import { mdText } from '../../engine/runs/markdownText';
 import type { EvalReport, RunRecord } from '../../engine/types';
 import { decimal, formatDate, modelDescription, percent } from './runsModel';
 
 /** Markdown table cells must not break the table or inject markup. */
 export function cell(text: string | number | undefined): string {
-  if (text === undefined) return '–';
-  return String(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>*_`[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  return text === undefined ? '–' : mdText(String(text));
 }
 
 function title(record: RunRecord): string {
@@ -77,23 +78,6 @@ export function layersFromTopology(modelJson: unknown): LayerRow[] {
       .map((k) => `${k} ${JSON.stringify(l.config?.[k])}`)
       .join(', '),
   }));
-}
-
-export function reportMarkdown(record: RunRecord): string {
-  const m = record.metrics;
-  const lines = [`# Report — run ${cell(title(record))}`, '', `State: ${record.state}. Dataset: ${cell(record.datasetFolder)}.`, ''];
-  if (record.error) lines.push(`Error: ${cell(record.error)}`, '');
-  if (!m) return [...lines, 'This run has no test report.'].join('\n');
-  const warnings = warningsMarkdown(m.warnings);
-  if (warnings) lines.push(warnings, '');
-  lines.push(`Test accuracy ${percent(m.accuracy)}, macro F1 ${decimal(m.macroAvg.f1)}, loss ${decimal(m.loss)}.`, '');
-  lines.push('| class | precision | recall | F1 | support |', '|---|---:|---:|---:|---:|');
-  m.classes.forEach((name, i) => {
-    const s = m.perClass[i];
-    lines.push(`| ${cell(name)} | ${percent(s?.precision)} | ${percent(s?.recall)} | ${decimal(s?.f1)} | ${s?.support ?? '–'} |`);
-  });
-  lines.push('', confusionMarkdown(record).split('\n').slice(2).join('\n'));
-  return lines.join('\n');
 }
 
 interface Row {

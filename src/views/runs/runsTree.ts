@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../../client/ctx';
 import type { RunRecord, RunSummary } from '../../engine/types';
 import { GetRunRequest, ListRunsRequest } from '../../protocol/training';
+import { errorText } from '../../shared/errorText';
 import { runChildren, runNode, sameMinute, sortRuns } from './runsModel';
 import type { RunsNode } from './runsModel';
 
@@ -129,8 +130,4 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
 function message(at: Pick<RunsNode, 'runId' | 'runFolder'>, text: string): RunsNode {
   return { kind: 'message', key: `msg:${at.runFolder}:${text}`, label: text, tooltip: text, icon: { id: 'warning' }, collapsible: 'none', runId: at.runId, runFolder: at.runFolder };
-}
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -1,4 +1,4 @@
-// Path containment for resource roots (no 'vscode' here, so it is unit tested).
+// Path containment (no 'vscode' here, so it is unit tested): which folders a webview may load from.
 import { isAbsolute, relative, resolve } from 'node:path';
 
 /** True when `path` is `folder` or lies below it. */
