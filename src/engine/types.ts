@@ -145,6 +145,29 @@ export interface RunSummary {
   macroF1?: number;
 }
 
+/** The VOI transform a DICOM image was shown with. */
+export interface DicomWindow {
+  /** 'file': its window centre/width (the first when several); 'voi-lut': its VOI LUT; 'min-max': none in the file; 'none': colour. */
+  source: 'file' | 'voi-lut' | 'min-max' | 'none';
+  center?: number;
+  width?: number;
+  /** VOI LUT function other than LINEAR (LINEAR_EXACT, SIGMOID). */
+  function?: string;
+}
+
+/** Header facts of a DICOM image worth showing beside its prediction; never patient identifiers or dates. */
+export interface DicomFacts {
+  modality?: string;
+  bodyPart?: string;
+  viewPosition?: string;
+  transferSyntax: string;
+  photometric: string;
+  bitsStored: number;
+  window: DicomWindow;
+  /** Frames in the file; only the first is used. */
+  frames: number;
+}
+
 export interface Prediction {
   path: string;
   classes: string[];
@@ -159,6 +182,8 @@ export interface Prediction {
   height: number;
   milliseconds: number;
   runId: string;
+  /** Set for DICOM files. */
+  dicom?: DicomFacts;
 }
 
 export type PredictOutcome = { ok: true; prediction: Prediction } | { ok: false; path: string; error: string };

@@ -121,6 +121,7 @@ export class Predictor {
       height: full.height,
       milliseconds: performance.now() - start,
       runId: this.runId,
+      ...(full.dicom ? { dicom: full.dicom } : {}),
     };
   }
 
