@@ -77,6 +77,7 @@ function parseTrain(rest: string[]): TrainCommand | { command: 'help' } {
     augment: { type: 'boolean' },
     backend: { type: 'string' },
     workers: { type: 'string' },
+    'group-by': { type: 'string' },
     'runs-dir': { type: 'string' },
     'cache-dir': { type: 'string' },
     json: { type: 'boolean' },
@@ -99,6 +100,7 @@ function parseTrain(rest: string[]): TrainCommand | { command: 'help' } {
     augment: v.augment ? true : undefined,
     backend: choice('backend', s('backend'), ['auto', 'wasm', 'cpu', 'tensorflow'] as const),
     workers: num('workers', s('workers'), true),
+    groupBy: choice('group-by', s('group-by'), ['patient', 'study', 'none'] as const),
   };
   try {
     resolveConfig(config);

@@ -20,6 +20,7 @@ export const TRAIN_SETTINGS: Readonly<Record<keyof TrainConfig, string>> = {
   augment: 'augment',
   backend: 'backend',
   workers: 'workers',
+  groupBy: 'dicomGroupBy',
 };
 
 export type SettingsReader = (name: string) => unknown;

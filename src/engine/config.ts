@@ -5,6 +5,8 @@
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type ClassWeighting = 'auto' | 'balanced' | 'none';
 export type LossKind = 'crossentropy' | 'focal';
+/** What keeps DICOM images together in one split: their patient, their study, or nothing. */
+export type GroupBy = 'patient' | 'study' | 'none';
 
 export interface TrainConfig {
   imageSize: number;
@@ -22,6 +24,7 @@ export interface TrainConfig {
   backend: BackendPreference;
   /** Data-parallel training workers; 0 picks one per core. */
   workers: number;
+  groupBy: GroupBy;
 }
 
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
@@ -39,6 +42,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   augment: false,
   backend: 'auto',
   workers: 0,
+  groupBy: 'patient',
 });
 
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
@@ -66,4 +70,5 @@ export function validateConfig(c: TrainConfig): void {
   if (!['crossentropy', 'focal'].includes(c.loss)) fail(`loss must be crossentropy or focal, got ${c.loss}`);
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(c.backend)) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
   if (!Number.isInteger(c.workers) || c.workers < 0) fail(`workers must be a non-negative integer, got ${c.workers}`);
+  if (!['patient', 'study', 'none'].includes(c.groupBy)) fail(`groupBy must be patient, study or none, got ${c.groupBy}`);
 }

@@ -37,6 +37,8 @@ export interface DatasetReport {
   imageSize: number;
   decodeSeconds: number;
   cachedImages: number;
+  /** DICOM images kept together by patient or study: how many groups, over how many images (no keys). */
+  groups?: { by: 'patient' | 'study'; count: number; images: number };
 }
 
 export interface BatchProgress {

@@ -67,6 +67,11 @@ export function makeDicom(out: string, spec: DicomSpec = {}): string {
   return out;
 }
 
+/** Many files in one Python start-up. */
+export function makeDicoms(files: { out: string; spec: DicomSpec }[]): void {
+  execFileSync(PYTHON, [MAKER, JSON.stringify(files.map((f) => ({ ...f.spec, out: f.out })))], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
 export type Syntax = 'implicit' | 'explicit' | 'deflated' | 'jpeg-baseline' | 'jpeg-extended' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg2000' | 'rle';
 
 /** Transcodes `src` (explicit VR little endian) into `syntax` with dcmtk or gdcm. */

@@ -108,15 +108,21 @@ export function parseDicom(buf: Uint8Array): ParsedDicom {
   try {
     ds = parseBytes(buf);
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
+    // dicom-parser throws strings, Errors, or {exception, dataSet} when it stops part-way.
+    const inner = typeof err === 'object' && err !== null && 'exception' in err ? (err as { exception: unknown }).exception : err;
+    const detail = inner instanceof Error ? inner.message : String(inner);
     throw new DicomError(TRUNCATED.test(detail) ? 'truncated' : 'unreadable', `DICOM: ${detail.replace(/^dicomParser\.\w+: /, '')}`);
   }
   const uid = str(ds, 'x00020010') ?? (buf[0] === 8 && buf[4] >= 65 ? EXPLICIT_LE : IMPLICIT_LE);
   const syntax = transferSyntax(uid.replace(/\0/g, ''));
   const sopClass = str(ds, 'x00080016') ?? str(ds, 'x00020002') ?? '';
   const pixels = ds.elements.x7fe00010;
+  if (!pixels && (ds.elements.x7fe00008 || ds.elements.x7fe00009)) throw new DicomError('unsupported', 'DICOM float pixel data is not supported');
   if (!pixels) {
-    const what = DOCUMENT_CLASSES[sopClass] ?? (ds.elements.x7fe00008 || ds.elements.x7fe00009 ? 'float pixel data, which' : undefined);
+    const mime = str(ds, 'x00420012');
+    const what =
+      DOCUMENT_CLASSES[sopClass] ??
+      (ds.elements.x00420011 ? `an encapsulated document${mime ? ` (${mime})` : ''}` : undefined);
     throw new DicomError('not-an-image', what ? `DICOM file holds ${what}, not an image` : 'DICOM file has no pixel data');
   }
   if (!syntax.codec) throw new DicomError('unsupported', `DICOM ${syntax.name} (${syntax.uid}) is not supported`);
