@@ -180,6 +180,8 @@ export interface Prediction {
   /** PNG files written for the Grad-CAM overlay and the heat map alone, at the image's own size. */
   overlayPath?: string;
   heatmapPath?: string;
+  /** PNG of the picture as decoded (a DICOM file windowed), for viewers that cannot draw the file itself. */
+  picturePath?: string;
   width: number;
   height: number;
   milliseconds: number;
