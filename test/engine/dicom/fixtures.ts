@@ -41,6 +41,9 @@ export interface DicomSpec {
   signed?: boolean;
   frames?: number;
   photometric?: 'MONOCHROME1' | 'MONOCHROME2';
+  modality?: string;
+  bodyPart?: string;
+  view?: string;
   slope?: number;
   intercept?: number;
   /** [center, width] pairs; the first is the one to use. */
