@@ -2,6 +2,7 @@
 // same window: a radiology viewer's picture, within one gray level.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
@@ -105,6 +106,14 @@ describe('DICOM decoding against dcm2pnm', { skip: missing }, () => {
       const file = makeDicom(join(dir, `${name}.dcm`), { ...TWELVE, ...spec });
       assert.notEqual(Buffer.from(readBytes(file).subarray(128, 132)).toString('latin1'), 'DICM');
       await expectMatch(file, ['+Wi', '1']);
+    }
+  });
+
+  it('reads files with padding after the pixel data, native and encapsulated', async () => {
+    for (const syntax of ['explicit', 'rle', 'jpeg-ls'] as const) {
+      const file = transcode(sources.twelve, join(dir, `padded-${syntax}.dcm`), syntax);
+      appendFileSync(file, Buffer.from([0, 0, 0]));
+      await expectMatch(file, ['+Wi', '1'], transcode(sources.twelve, join(dir, `unpadded-${syntax}.dcm`), syntax));
     }
   });
 

@@ -68,16 +68,38 @@ function inflater(bytes: Uint8Array, position: number): Uint8Array {
 
 function parseBytes(buf: Uint8Array): dicomParser.DataSet {
   const options = { inflater } as unknown as dicomParser.ParseDicomOptions;
-  if (ascii(buf, 128, 'DICM')) return dicomParser.parseDicom(buf, options);
+  if (ascii(buf, 128, 'DICM')) return tolerant(buf, options);
   if (buf[0] === 2) {
     // File meta present but no preamble: give the parser the preamble it expects.
     const padded = new Uint8Array(132 + buf.length);
     padded.set([0x44, 0x49, 0x43, 0x4d], 128);
     padded.set(buf, 132);
-    return dicomParser.parseDicom(padded, options);
+    return tolerant(padded, options);
   }
   const explicit = buf[4] >= 65 && buf[4] <= 90 && buf[5] >= 65 && buf[5] <= 90;
-  return dicomParser.parseDicom(buf, { ...options, TransferSyntaxUID: explicit ? EXPLICIT_LE : IMPLICIT_LE });
+  return tolerant(buf, { ...options, TransferSyntaxUID: explicit ? EXPLICIT_LE : IMPLICIT_LE });
+}
+
+/**
+ * Bytes after the pixel data (padding some writers add) stop the parser after it has read all
+ * a picture needs; a viewer shows such files, and so do we. The partial dataset lacks the file
+ * meta, which the parser merges in only at the end.
+ */
+function tolerant(bytes: Uint8Array, options: dicomParser.ParseDicomOptions): dicomParser.DataSet {
+  try {
+    return dicomParser.parseDicom(bytes, options);
+  } catch (err) {
+    const partial = typeof err === 'object' && err !== null && 'dataSet' in err ? (err as { dataSet?: dicomParser.DataSet }).dataSet : undefined;
+    const px = partial?.elements.x7fe00010;
+    const end = partial?.byteArray.length ?? 0;
+    const whole = px && (px.encapsulatedPixelData ? (px.fragments?.length ?? 0) > 0 && px.fragments!.every((f) => f.position + f.length <= end) : px.dataOffset + px.length <= end);
+    if (!partial || !whole) throw err;
+    if (!options.TransferSyntaxUID) {
+      const meta = dicomParser.readPart10Header(bytes);
+      for (const [tag, el] of Object.entries(meta.elements)) partial.elements[tag] ??= el;
+    }
+    return partial;
+  }
 }
 
 const TRUNCATED = /past end|overrun|overread|beyond|end of buffer|buffer length|ran off/i;
@@ -113,6 +135,10 @@ export function parseDicom(buf: Uint8Array): ParsedDicom {
     const detail = inner instanceof Error ? inner.message : String(inner);
     throw new DicomError(TRUNCATED.test(detail) ? 'truncated' : 'unreadable', `DICOM: ${detail.replace(/^dicomParser\.\w+: /, '')}`);
   }
+  return parseDicomHeader(ds, buf);
+}
+
+function parseDicomHeader(ds: dicomParser.DataSet, buf: Uint8Array): ParsedDicom {
   const uid = str(ds, 'x00020010') ?? (buf[0] === 8 && buf[4] >= 65 ? EXPLICIT_LE : IMPLICIT_LE);
   const syntax = transferSyntax(uid.replace(/\0/g, ''));
   const sopClass = str(ds, 'x00080016') ?? str(ds, 'x00020002') ?? '';
