@@ -1,8 +1,7 @@
 // A DICOM file to the 8-bit gray picture a radiology viewer would show, with its header facts.
 import type { DicomFacts } from '../../types';
 import type { GrayImage } from '../decode';
-import { decodeFrame } from './codecs';
-import { firstFrameBytes } from './frame';
+import { decodeFrame, firstFrameBytes } from './codecs';
 import { DicomError, parseDicom } from './parse';
 import { colourToGray, isMonochrome, modalityValues } from './pixels';
 import { applyVoi } from './voi';
