@@ -1,7 +1,7 @@
 // Finds a file's first frame (native or encapsulated) and decodes it into raw samples, with the
 // Cornerstone wasm builds of libjpeg-turbo, CharLS and OpenJPEG, a pure-JS JPEG lossless decoder,
-// and our own RLE. The wasm modules load on first
-// use only, from the .wasm files shipped inside their npm packages, so nothing is fetched.
+// and our own RLE. The wasm modules load on first use only, from the .wasm files shipped inside
+// their npm packages, so nothing is fetched.
 import * as dicomParser from 'dicom-parser';
 import { readFileSync } from 'node:fs';
 import { decodeRle } from './rle';
