@@ -18,6 +18,7 @@ const TOOLS: [string, string][] = [
   ['dcm2pnm', 'dcmtk'],
   ['dcmj2pnm', 'dcmtk'],
   ['dcmdjpls', 'dcmtk'],
+  ['dcmdjpeg', 'dcmtk'],
   ['gdcmconv', 'libgdcm-tools'],
 ];
 

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { readGrayFull } from '../../../src/engine/data/decode';
+import { decodeFrame, firstFrameBytes } from '../../../src/engine/data/dicom/codecs';
+import { parseDicom } from '../../../src/engine/data/dicom/parse';
 import { decodeDicom } from '../../../src/engine/data/dicom/read';
 import { tempDir } from '../helpers/images';
 import type { DicomSpec, Syntax } from './fixtures';
@@ -25,6 +27,7 @@ const SYNTAXES: { syntax: Syntax; base: DicomSpec; uid: string }[] = [
   { syntax: 'deflated', base: TWELVE, uid: 'Deflated Explicit VR Little Endian' },
   { syntax: 'jpeg-baseline', base: EIGHT, uid: 'JPEG Baseline (Process 1)' },
   { syntax: 'jpeg-extended', base: EIGHT, uid: 'JPEG Extended (Process 2 & 4)' },
+  { syntax: 'jpeg-extended', base: TWELVE, uid: 'JPEG Extended (Process 2 & 4)' },
   { syntax: 'jpeg-lossless', base: TWELVE, uid: 'JPEG Lossless (Process 14, Selection Value 1)' },
   { syntax: 'jpeg-ls', base: TWELVE, uid: 'JPEG-LS Lossless' },
   { syntax: 'jpeg2000', base: TWELVE, uid: 'JPEG 2000 Lossless' },
@@ -49,9 +52,10 @@ describe('DICOM decoding against dcm2pnm', { skip: missing }, () => {
   });
 
   for (const { syntax, base, uid } of SYNTAXES) {
-    it(`reads ${syntax} as dcm2pnm renders it with the file's first window`, async () => {
+    const bits = base.stored;
+    it(`reads ${syntax} (${bits}-bit) as dcm2pnm renders it with the file's first window`, async () => {
       const src = base === TWELVE ? sources.twelve : sources.eight;
-      const file = transcode(src, join(dir, `${syntax}.dcm`), syntax);
+      const file = transcode(src, join(dir, `${syntax}-${bits}.dcm`), syntax);
       const picture = await decodeDicom(readBytes(file));
       assert.equal(picture.facts.transferSyntax, uid);
       assert.deepEqual(picture.facts.window, { source: 'file', center: base.window![0][0], width: base.window![0][1] });
@@ -59,6 +63,22 @@ describe('DICOM decoding against dcm2pnm', { skip: missing }, () => {
       await expectMatch(file, ['+Wi', '1'], syntax === 'jpeg2000' ? src : file);
     });
   }
+
+  it('decodes 12-bit lossy JPEG samples within one unit of dcmtk\'s own decoder, at a size not a multiple of 8', async () => {
+    const src = makeDicom(join(dir, 'odd12.dcm'), { rows: 203, cols: 301, noise: 0.05, window: [[2048, 4096]] });
+    const lossy = transcode(src, join(dir, 'odd12-jpe.dcm'), 'jpeg-extended');
+    const unpacked = join(dir, 'odd12-unpacked.dcm');
+    execFileSync('dcmdjpeg', [lossy, unpacked], { stdio: 'ignore' });
+    const samples = async (file: string): Promise<Uint8Array | Uint16Array | Uint32Array> => {
+      const parsed = parseDicom(readBytes(file));
+      return (await decodeFrame(firstFrameBytes(parsed), parsed.header)).data;
+    };
+    const [ours, theirs] = [await samples(lossy), await samples(unpacked)];
+    assert.equal(ours.length, 301 * 203);
+    let worst = 0;
+    for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - (theirs[i] & 0xfff)));
+    assert.ok(worst <= 1, `12-bit samples differ by up to ${worst}`);
+  });
 
   it('reads a colour JPEG wrapped by img2dcm (YBR_FULL_422) as its luma', async () => {
     const jpg = join(dir, 'photo.jpg');

@@ -4,6 +4,7 @@
 // their npm packages, so nothing is fetched.
 import * as dicomParser from 'dicom-parser';
 import { readFileSync } from 'node:fs';
+import { decodeJpeg12, jpegPrecision } from './jpeg12';
 import { decodeRle } from './rle';
 import type { ImageHeader, ParsedDicom } from './parse';
 import { DicomError } from './parse';
@@ -112,9 +113,12 @@ export async function decodeFrame(frame: Uint8Array, h: ImageHeader): Promise<Ra
       return same(nativeSamples(decodeRle(frame, h.rows * h.columns, h.bitsAllocated / 8, h.samplesPerPixel), h.bitsAllocated));
     case 'jpeg-lossless':
       return decodeLossless(frame, h);
-    case 'jpeg':
-      if (h.bitsStored > 8) throw new DicomError('unsupported', `DICOM ${h.syntax.name} with ${h.bitsStored}-bit samples is not supported (8-bit only)`);
-      return decodeWasm('jpeg', frame, h);
+    case 'jpeg': {
+      if ((jpegPrecision(frame) ?? 8) <= 8) return decodeWasm('jpeg', frame, h);
+      const { width, height, samples } = decodeJpeg12(frame);
+      if (width !== h.columns || height !== h.rows) throw new DicomError('unreadable', `DICOM ${h.syntax.name} frame is ${width}x${height}, the header says ${h.columns}x${h.rows}`);
+      return same(samples);
+    }
     case 'jpeg-ls':
       return decodeWasm('jpeg-ls', frame, h);
     case 'jpeg2000':
