@@ -54,6 +54,10 @@ export interface DicomSpec {
   /** Junk in the bits above bits stored. */
   junk?: boolean;
   mark?: boolean;
+  /** Fraction of the stored range the picture spans, e.g. [0.25, 0.75]. */
+  span?: [number, number];
+  /** 10 pixels at the top and 10 at the bottom of the stored range. */
+  outliers?: boolean;
   noise?: number;
   seed?: number;
   patient?: { name?: string; id?: string; birthDate?: string; studyDate?: string; study?: string };

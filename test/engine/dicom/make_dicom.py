@@ -28,6 +28,10 @@ def write(spec):
         if spec.get("mark"):  # a bright bar: what one class has and the other lacks
             v = np.where((np.abs(x - y * cols / rows) < 3), 1.0, v)
         v = np.clip(v + rng.normal(0, spec.get("noise", 0.0), v.shape), 0, 1)
+        a, b = spec.get("span", [0, 1])
+        v = a + v * (b - a)
+        if spec.get("outliers"):  # a burnt-in label: a few pixels at both ends of the range
+            v.flat[:10], v.flat[10:20] = 1.0, 0.0
         return np.round(lo + v * (hi - lo)).astype(np.int64)
 
     arr = np.stack([frame(k) for k in range(frames)]) if frames > 1 else frame(0)

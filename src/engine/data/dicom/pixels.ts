@@ -1,27 +1,55 @@
-// Stored samples to modality values: bits stored and sign honoured, then the rescale
-// (slope, intercept) that turns stored numbers into the modality's own units.
+// Stored samples to the displayed picture: bits stored and sign honoured, then the rescale
+// (slope, intercept) into the modality's own units, then the VOI transform.
+import type { DicomWindow } from '../../types';
 import type { RawSamples } from './codecs';
 import type { ImageHeader } from './parse';
 import { DicomError } from './parse';
+import { chooseVoi, histogramPercentiles, valuePercentiles } from './voi';
 
-/** Modality values of a monochrome frame, row-major. */
-export function modalityValues(raw: RawSamples, h: ImageHeader): Float32Array {
-  const n = h.rows * h.columns;
-  if (raw.data.length < n) throw new DicomError('truncated', `DICOM frame decoded to ${raw.data.length} samples, ${n} expected`);
+/** The modality value of one stored code. */
+function modalityOf(h: ImageHeader): (code: number) => number {
   const bits = Math.min(h.bitsStored, 32);
   // Bits above the stored ones may hold overlays or garbage; the high bit says where the value sits.
-  const shift = Math.max(0, h.highBit + 1 - bits);
-  const mask = bits >= 32 ? 0xffffffff : 2 ** bits - 1;
-  const signBit = 2 ** (bits - 1);
-  const out = new Float32Array(n);
-  const { slope, intercept } = h;
+  const shift = 2 ** Math.max(0, h.highBit + 1 - bits);
+  const modulus = 2 ** bits;
+  const signBit = modulus / 2;
+  const { slope, intercept, signed } = h;
+  return (code) => {
+    let v = Math.floor(code / shift) % modulus;
+    if (signed && v >= signBit) v -= modulus;
+    return v * slope + intercept;
+  };
+}
+
+/**
+ * A monochrome frame as 8-bit gray. Samples of 8 or 16 bits go through one lookup table over
+ * every possible code (65,536 at most), so a 5-megapixel radiograph costs one table read per pixel.
+ */
+export function renderMonochrome(raw: RawSamples, h: ImageHeader): { data: Uint8Array; window: DicomWindow } {
+  const n = h.rows * h.columns;
   const src = raw.data;
-  for (let i = 0; i < n; i++) {
-    let v = Math.floor(src[i] / 2 ** shift) % (mask + 1);
-    if (h.signed && v >= signBit) v -= 2 * signBit;
-    out[i] = v * slope + intercept;
+  if (src.length < n) throw new DicomError('truncated', `DICOM frame decoded to ${src.length} samples, ${n} expected`);
+  const modality = modalityOf(h);
+  const out = new Uint8Array(n);
+  if (src.BYTES_PER_ELEMENT <= 2) {
+    const codes = src.BYTES_PER_ELEMENT === 1 ? 256 : 65536;
+    const valueOf = new Float32Array(codes);
+    for (let c = 0; c < codes; c++) valueOf[c] = modality(c);
+    const voi = chooseVoi(h, () => {
+      const counts = new Uint32Array(codes);
+      for (let i = 0; i < n; i++) counts[src[i]]++;
+      return histogramPercentiles(valueOf, counts);
+    });
+    const lut = new Uint8Array(codes);
+    for (let c = 0; c < codes; c++) lut[c] = voi.map(valueOf[c]);
+    for (let i = 0; i < n; i++) out[i] = lut[src[i]];
+    return { data: out, window: voi.window };
   }
-  return out;
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) values[i] = modality(src[i]);
+  const voi = chooseVoi(h, () => valuePercentiles(values));
+  for (let i = 0; i < n; i++) out[i] = voi.map(values[i]);
+  return { data: out, window: voi.window };
 }
 
 /** A colour frame as 8-bit luminance (colour radiographs are rare: photographs of film, secondary captures). */

@@ -3,8 +3,7 @@ import type { DicomFacts } from '../../types';
 import type { GrayImage } from '../decode';
 import { decodeFrame, firstFrameBytes } from './codecs';
 import { DicomError, parseDicom } from './parse';
-import { colourToGray, isMonochrome, modalityValues } from './pixels';
-import { applyVoi } from './voi';
+import { colourToGray, isMonochrome, renderMonochrome } from './pixels';
 
 export interface DicomPicture {
   image: GrayImage;
@@ -23,7 +22,7 @@ export async function decodeDicom(buf: Uint8Array): Promise<DicomPicture> {
   let data: Uint8Array;
   let window: DicomFacts['window'];
   if (mono && raw.samplesPerPixel === 1) {
-    ({ data, window } = applyVoi(modalityValues(raw, h), h));
+    ({ data, window } = renderMonochrome(raw, h));
   } else {
     data = colourToGray(raw, h);
     window = { source: 'none' };
