@@ -20,7 +20,11 @@ interface Huffman {
   valptr: Int32Array;
   mincode: Int32Array;
   values: Uint8Array;
+  /** Codes of up to LOOKAHEAD bits, indexed by the next LOOKAHEAD bits: (length << 8) | value, 0 when longer. */
+  fast: Uint16Array;
 }
+
+const LOOKAHEAD = 9;
 
 function huffman(counts: Uint8Array, values: Uint8Array): Huffman {
   const maxcode = new Int32Array(18).fill(-1), valptr = new Int32Array(17), mincode = new Int32Array(17);
@@ -34,7 +38,14 @@ function huffman(counts: Uint8Array, values: Uint8Array): Huffman {
     code <<= 1;
   }
   maxcode[17] = 0x7fffffff;
-  return { maxcode, valptr, mincode, values };
+  const fast = new Uint16Array(1 << LOOKAHEAD);
+  for (let l = 1, k = 0; l <= LOOKAHEAD; l++) {
+    for (let i = 0; i < counts[l - 1]; i++, k++) {
+      const code = mincode[l] + i, spread = LOOKAHEAD - l;
+      for (let s = 0; s < 1 << spread; s++) fast[(code << spread) | s] = (l << 8) | values[k];
+    }
+  }
+  return { maxcode, valptr, mincode, values, fast };
 }
 
 /** The sample precision of the first frame header, or undefined when there is none. */
@@ -96,35 +107,42 @@ export function decodeJpeg12(data: Uint8Array): { width: number; height: number;
 }
 
 function decodeScan(data: Uint8Array, start: number, width: number, height: number, precision: number, q: Int32Array, dcTable: Huffman, acTable: Huffman, restart: number): Uint16Array {
-  let pos = start, bits = 0, left = 0;
-  const bit = (): number => {
-    if (left === 0) {
-      if (pos < data.length && data[pos] === 0xff && data[pos + 1] === 0) {
-        bits = 0xff; // a stuffed 0xFF
+  // Bits are read through a 32-bit accumulator holding `count` unread bits in its low end.
+  let pos = start, acc = 0, count = 0;
+  const fill = (): void => {
+    while (count <= 24) {
+      let byte = 0;
+      if (pos < data.length && data[pos] !== 0xff) byte = data[pos++];
+      else if (pos < data.length && data[pos + 1] === 0) {
+        byte = 0xff; // a stuffed 0xFF
         pos += 2;
-      } else if (pos < data.length && data[pos] !== 0xff) {
-        bits = data[pos++];
-      } else {
-        bits = 0; // a marker or the end: pad with zeros rather than read into it
-      }
-      left = 8;
+      } // else a marker or the end: pad with zeros rather than read into it
+      acc = (acc << 8) | byte;
+      count += 8;
     }
-    left--;
-    return (bits >> left) & 1;
   };
   const receive = (n: number): number => {
-    let v = 0;
-    for (let i = 0; i < n; i++) v = (v << 1) | bit();
-    return v;
+    if (n === 0) return 0;
+    fill();
+    count -= n;
+    return (acc >>> count) & ((1 << n) - 1);
   };
   const extend = (v: number, n: number): number => (n && v < 1 << (n - 1) ? v - (1 << n) + 1 : v);
   const decode = (h: Huffman): number => {
-    let code = bit(), l = 1;
-    while (code > h.maxcode[l]) {
-      code = (code << 1) | bit();
-      if (++l > 16) throw new DicomError('unreadable', 'DICOM JPEG Extended: bad Huffman code');
+    fill();
+    const hit = h.fast[(acc >>> (count - LOOKAHEAD)) & ((1 << LOOKAHEAD) - 1)];
+    if (hit) {
+      count -= hit >> 8;
+      return hit & 255;
     }
-    return h.values[h.valptr[l] + code - h.mincode[l]];
+    for (let l = LOOKAHEAD + 1; l <= 16; l++) {
+      const code = (acc >>> (count - l)) & ((1 << l) - 1);
+      if (code <= h.maxcode[l]) {
+        count -= l;
+        return h.values[h.valptr[l] + code - h.mincode[l]];
+      }
+    }
+    throw new DicomError('unreadable', 'DICOM JPEG Extended: bad Huffman code');
   };
   const bw = Math.ceil(width / 8), bh = Math.ceil(height / 8);
   const out = new Uint16Array(width * height);
@@ -133,7 +151,7 @@ function decodeScan(data: Uint8Array, start: number, width: number, height: numb
   let pred = 0;
   for (let b = 0; b < bw * bh; b++) {
     if (restart && b > 0 && b % restart === 0) {
-      left = 0;
+      acc = count = 0;
       while (pos + 1 < data.length && !(data[pos] === 0xff && data[pos + 1] >= 0xd0 && data[pos + 1] <= 0xd7)) pos++;
       pos += 2;
       pred = 0;
