@@ -80,6 +80,19 @@ describe('training and classifying on a folder of DICOM files', { skip: missing 
     assert.equal(run.config.groupBy, 'patient');
   });
 
+  it('takes --group-by none, and refuses a key it does not know', () => {
+    const bad = cli(['train', data, '--group-by', 'family'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.out, /--group-by must be one of patient, study, none, got "family"/);
+    const none = cli(['train', data, ...TINY, '--group-by', 'none', '--runs-dir', 'runs-none', '--cache-dir', 'cache'], dir);
+    logs.push(none.out);
+    assert.equal(none.code, 0, none.out);
+    const m = /Run folder: (.+)$/m.exec(none.out);
+    const record = JSON.parse(readFileSync(join(m![1].trim(), 'run.json'), 'utf8')) as RunRecord;
+    assert.equal(record.config.groupBy, 'none');
+    assert.equal(record.dataset!.groups, undefined);
+  });
+
   it('classifies each file with its header facts and writes the windowed picture beside the overlay', () => {
     assert.ok(runFolder, 'needs the run of the first test');
     const cams = join(dir, 'cams');
@@ -105,7 +118,7 @@ describe('training and classifying on a folder of DICOM files', { skip: missing 
 
   it('writes no patient name, ID, date or study UID into any file or log of the run', () => {
     assert.ok(run, 'needs the run of the first test');
-    const written = [...filesUnder(join(dir, 'runs')), ...filesUnder(join(dir, 'cams')), ...filesUnder(join(dir, 'cache'))];
+    const written = ['runs', 'runs-none', 'cams', 'cache'].flatMap((d) => filesUnder(join(dir, d)));
     assert.ok(written.length > 10, `checked ${written.length} files`);
     const sources: [string, string][] = [...written.map((f): [string, string] => [f, readFileSync(f).toString('latin1')]), ...logs.map((text, i): [string, string] => [`log ${i}`, text])];
     for (const [name, text] of sources) for (const secret of SECRETS) assert.ok(!text.includes(secret), `${name} holds "${secret}"`);
