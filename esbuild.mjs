@@ -13,6 +13,9 @@ const engineExternals = [
   '@tensorflow/tfjs-core',
   '@tensorflow/tfjs-layers',
   '@tensorflow/tfjs-backend-cpu',
+  '@cornerstonejs/codec-libjpeg-turbo-8bit',
+  '@cornerstonejs/codec-charls',
+  '@cornerstonejs/codec-openjpeg',
 ];
 
 const common = {

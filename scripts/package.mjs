@@ -17,6 +17,9 @@ const RUNTIME_ROOTS = [
   '@tensorflow/tfjs-layers',
   '@tensorflow/tfjs-backend-cpu',
   '@tensorflow/tfjs-backend-wasm',
+  '@cornerstonejs/codec-libjpeg-turbo-8bit',
+  '@cornerstonejs/codec-charls',
+  '@cornerstonejs/codec-openjpeg',
 ];
 const LEFT_OUT = new Set(['@tensorflow/tfjs-node']);
 
@@ -40,6 +43,12 @@ const REQUIRED_ENTRIES = [
   'extension/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js',
   'extension/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
   'extension/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+  'extension/node_modules/@cornerstonejs/codec-libjpeg-turbo-8bit/dist/libjpegturbowasm_decode.js',
+  'extension/node_modules/@cornerstonejs/codec-libjpeg-turbo-8bit/dist/libjpegturbowasm_decode.wasm',
+  'extension/node_modules/@cornerstonejs/codec-charls/dist/charlswasm_decode.js',
+  'extension/node_modules/@cornerstonejs/codec-charls/dist/charlswasm_decode.wasm',
+  'extension/node_modules/@cornerstonejs/codec-openjpeg/dist/openjpegwasm_decode.js',
+  'extension/node_modules/@cornerstonejs/codec-openjpeg/dist/openjpegwasm_decode.wasm',
 ];
 const FORBIDDEN = [/^extension\/src\//, /^extension\/test\//, /^extension\/webview\//, /\.ts$/, /tfjs-node\//, /\.map$/];
 

@@ -94,6 +94,7 @@ const TRAIN_OPTIONS: OptionSpec = {
     'freeze-epochs': { type: 'string' },
     backend: { type: 'string' },
     workers: { type: 'string' },
+    'group-by': { type: 'string' },
     'runs-dir': { type: 'string' },
     'cache-dir': { type: 'string' },
     json: { type: 'boolean' },
@@ -126,6 +127,7 @@ function trainConfig(v: Record<string, string | boolean | undefined>): Partial<T
     freezeEpochs: num('freeze-epochs', s('freeze-epochs'), true),
     backend: choice('backend', s('backend'), ['auto', 'wasm', 'cpu', 'tensorflow'] as const),
     workers: num('workers', s('workers'), true),
+    groupBy: choice('group-by', s('group-by'), ['patient', 'study', 'none'] as const),
   };
   for (const key of Object.keys(config) as (keyof TrainConfig)[]) if (config[key] === undefined) delete config[key];
   try {

@@ -49,6 +49,7 @@ Train options (defaults in brackets; "radnet / seed" where the model preset deci
   --freeze-epochs N     epochs with the base frozen before every layer trains [3]
   --backend auto|wasm|cpu|tensorflow     [auto]
   --workers N           data-parallel training threads, 0 = one per core [0]
+  --group-by KEY        keep DICOM images of one patient|study|none in one split [patient]
   --runs-dir DIR        where run folders are written [./${DEFAULT_RUNS_DIR}]
   --cache-dir DIR       decoded-pixel cache [the user's cache folder]
   --json                print the outcome as JSON on stdout (progress goes to stderr)

@@ -4,7 +4,7 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp', '.gif']);
+export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp', '.gif', '.dcm', '.dicom']);
 const SKIPPED = new Set(['node_modules', '.git', '.fracture-cnn', '.vscode', '.vscode-test', 'dist', 'out']);
 const SPLIT_NAMES = { train: ['train', 'training'], other: ['val', 'valid', 'validation', 'test', 'testing'] };
 

@@ -29,6 +29,7 @@ export const TRAIN_SETTINGS: Readonly<Record<keyof TrainConfig, string>> = {
   freezeEpochs: 'freezeEpochs',
   backend: 'backend',
   workers: 'workers',
+  groupBy: 'dicomGroupBy',
 };
 
 /** Settings of the editor only (no engine option, no CLI flag), with their defaults. */

@@ -12,6 +12,8 @@ export type LrSchedule = 'cosine' | 'constant';
 /** What picks the epoch to keep: validation AUC (two classes) or macro-F1 (more), or validation loss. */
 export type SelectionMetric = 'auto' | 'loss';
 export type Sampling = 'shuffle' | 'balanced';
+/** What keeps DICOM images together in one split: their patient, their study, or nothing. */
+export type GroupBy = 'patient' | 'study' | 'none';
 
 export interface TrainConfig {
   model: ModelPreset;
@@ -43,6 +45,7 @@ export interface TrainConfig {
   backend: BackendPreference;
   /** Data-parallel training workers; 0 picks one per core. */
   workers: number;
+  groupBy: GroupBy;
 }
 
 export const MODEL_PRESETS: readonly ModelPreset[] = ['radnet', 'seed'];
@@ -73,6 +76,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   freezeEpochs: 3,
   backend: 'auto',
   workers: 0,
+  groupBy: 'patient',
 });
 
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
@@ -118,4 +122,5 @@ export function validateConfig(c: TrainConfig): void {
   if (!Number.isInteger(c.freezeEpochs) || c.freezeEpochs < 0) fail(`freezeEpochs must be a non-negative integer, got ${c.freezeEpochs}`);
   if (!oneOf(c.backend, ['auto', 'tensorflow', 'wasm', 'cpu'])) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
   if (!Number.isInteger(c.workers) || c.workers < 0) fail(`workers must be a non-negative integer, got ${c.workers}`);
+  if (!['patient', 'study', 'none'].includes(c.groupBy)) fail(`groupBy must be patient, study or none, got ${c.groupBy}`);
 }

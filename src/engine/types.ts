@@ -37,6 +37,8 @@ export interface DatasetReport {
   imageSize: number;
   decodeSeconds: number;
   cachedImages: number;
+  /** DICOM images kept together by patient or study: how many groups, over how many images (no keys). */
+  groups?: { by: 'patient' | 'study'; count: number; images: number };
 }
 
 export interface BatchProgress {
@@ -196,6 +198,29 @@ export interface RunSummary {
   warnings?: ModelWarning[];
 }
 
+/** The VOI transform a DICOM image was shown with. */
+export interface DicomWindow {
+  /** 'file': its window centre/width (the first when several); 'voi-lut': its VOI LUT; 'min-max': none in the file; 'none': colour. */
+  source: 'file' | 'voi-lut' | 'min-max' | 'none';
+  center?: number;
+  width?: number;
+  /** VOI LUT function other than LINEAR (LINEAR_EXACT, SIGMOID). */
+  function?: string;
+}
+
+/** Header facts of a DICOM image worth showing beside its prediction; never patient identifiers or dates. */
+export interface DicomFacts {
+  modality?: string;
+  bodyPart?: string;
+  viewPosition?: string;
+  transferSyntax: string;
+  photometric: string;
+  bitsStored: number;
+  window: DicomWindow;
+  /** Frames in the file; only the first is used. */
+  frames: number;
+}
+
 export interface Prediction {
   path: string;
   classes: string[];
@@ -215,10 +240,14 @@ export interface Prediction {
   /** PNG files written for the Grad-CAM overlay and the heat map alone, at the image's own size. */
   overlayPath?: string;
   heatmapPath?: string;
+  /** PNG of the picture as decoded (a DICOM file windowed), for viewers that cannot draw the file itself. */
+  picturePath?: string;
   width: number;
   height: number;
   milliseconds: number;
   runId: string;
+  /** Set for DICOM files. */
+  dicom?: DicomFacts;
 }
 
 export type PredictOutcome = { ok: true; prediction: Prediction } | { ok: false; path: string; error: string };

@@ -100,11 +100,11 @@ describe('decodeImage', () => {
     await expectSkip(writeFile(join(dir, 'bad', 'notes.png'), 'patient list, do not share\n'), 'not-an-image');
   });
 
-  it('rejects DICOM and SVG as unsupported, saying which format', async () => {
+  it('rejects a DICOM file without its header as unreadable and SVG as unsupported, saying which format', async () => {
     const dicom = Buffer.alloc(300);
     dicom.write('DICM', 128, 'latin1');
-    const err = await expectSkip(writeFile(join(dir, 'bad', 'scan.dcm'), dicom), 'unsupported');
-    assert.match(err.detail, /DICOM/);
+    const err = await expectSkip(writeFile(join(dir, 'bad', 'scan.dcm'), dicom), 'unreadable');
+    assert.match(err.detail, /DICOM.*0002,0010/);
     await expectSkip(writeFile(join(dir, 'bad', 'x.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>'), 'unsupported');
   });
 

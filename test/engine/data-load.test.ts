@@ -46,7 +46,7 @@ describe('loadDataset: classes and bad files', () => {
 
     const d = await loadDataset(root, base(tempDir()));
     const reasons = Object.fromEntries(d.report.skipped.map((s) => [s.path.split('/').pop(), s.reason]));
-    assert.deepEqual(reasons, { 'empty.png': 'empty', 'cut.png': 'truncated', 'readme.txt': 'not-an-image', 'study.dcm': 'unsupported' });
+    assert.deepEqual(reasons, { 'empty.png': 'empty', 'cut.png': 'truncated', 'readme.txt': 'not-an-image', 'study.dcm': 'truncated' });
     assert.ok(d.report.skipped.every((s) => s.detail.length > 0));
     assert.equal(d.train.size + d.val.size + d.test.size, 8, 'all good files load');
     assert.deepEqual(d.report.classes, ['fractured', 'normal'], 'hidden folders are not classes');

@@ -1,6 +1,7 @@
 // One image shown large: the X-ray with its Grad-CAM overlay, the view controls, the colour
 // legend, every class's probability and where the answer came from.
 import { noEvidenceNote } from '../../src/engine/gradcam/evidenceNote';
+import type { DicomFacts } from '../../src/engine/types';
 import type { ClassifyItem, ClassifyState, ClassifyViewState } from '../../src/protocol/webview';
 import { el } from '../shared/dom';
 import { percent } from '../shared/format';
@@ -22,6 +23,22 @@ const MODES: { value: Mode; label: string }[] = [
 ];
 
 let uid = 0;
+
+/** The header facts a radiologist checks first; never who the patient is. */
+function dicomRows(d: DicomFacts): [string, string][] {
+  const w = d.window;
+  const num = (v?: number): string => (v === undefined ? '?' : String(Math.round(v * 10) / 10));
+  const source = w.source === 'file' ? 'from the file' : w.source === 'voi-lut' ? 'VOI LUT of the file' : 'min-max of the pixels';
+  const rows: [string, string][] = [
+    ['Modality', d.modality ?? '—'],
+    ['Body part', d.bodyPart ?? '—'],
+    ['View', d.viewPosition ?? '—'],
+    ['Window', w.source === 'none' ? 'none (colour image)' : `centre ${num(w.center)}, width ${num(w.width)} (${source})`],
+    ['DICOM', `${d.transferSyntax}, ${d.photometric}, ${d.bitsStored}-bit`],
+  ];
+  if (d.frames > 1) rows.push(['Frames', `first of ${d.frames} shown and classified`]);
+  return rows;
+}
 
 export class DetailView {
   readonly root = el('section', { className: 'card detail-card', attrs: { 'aria-label': 'Selected image' } });
@@ -154,6 +171,7 @@ export class DetailView {
       ['Image', `${p.width} × ${p.height} px`],
       ['Time', time],
     ];
+    if (p.dicom) rows.splice(3, 0, ...dicomRows(p.dicom));
     const meta = el('dl', { className: 'meta' });
     for (const [k, v] of rows) meta.append(el('dt', { text: k }), el('dd', { text: v, attrs: { 'data-field': k.toLowerCase() } }));
     const hint = p.classes.length > 1 ? el('p', { className: 'muted hint', text: 'Choose a class name to see what raises its score.' }) : null;

@@ -8,15 +8,20 @@
 // after them, so a crash leaves at worst an unreferenced segment, never an entry pointing at
 // missing bytes. A CRC mismatch (disk damage, tampering) makes the image decode again.
 import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { SkipReason } from '../types';
+import type { ImageIdentity } from './decode';
 import { PREPROCESS_VERSION } from './decode';
 
-/** [segment, byte offset, crc32] or [skip reason, decoder detail]. */
-type Entry = [string, number, number] | [SkipReason, string];
+/** Salted hashes of the patient and the study a DICOM image belongs to ('' when the file names none). */
+export type GroupKeys = [patient: string, study: string];
+
+/** [segment, byte offset, crc32, group keys of DICOM files] or [skip reason, decoder detail]. */
+type Entry = [string, number, number] | [string, number, number, GroupKeys] | [SkipReason, string];
 /** [size, mtimeMs, inode, content hash] */
 type FileStamp = [number, number, number, string];
 
@@ -29,7 +34,7 @@ interface IndexFile {
   files: Record<string, FileStamp>;
 }
 
-export type CachedEntry = { seg: string; offset: number; crc: number } | { reason: SkipReason; detail: string };
+export type CachedEntry = { seg: string; offset: number; crc: number; groups?: GroupKeys } | { reason: SkipReason; detail: string };
 
 const ORPHAN_AGE_MS = 3600_000;
 
@@ -42,8 +47,26 @@ export function contentHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
 }
 
+/**
+ * One random salt per cache folder, made once: group keys must match across runs (they are
+ * cached with the pixels), yet a patient ID must not be recoverable from its key by hashing
+ * every plausible ID.
+ */
+function readSalt(cacheRoot: string): string {
+  const path = join(cacheRoot, 'group-salt');
+  try {
+    writeFileSync(path, randomBytes(16).toString('hex'), { flag: 'wx', mode: 0o600 });
+  } catch {
+    // made before, by this or another process
+  }
+  const salt = readFileSync(path, 'utf8').trim();
+  if (salt.length < 16) throw new Error(`${path} is damaged; delete it`);
+  return salt;
+}
+
 export class PixelCache {
   private index: IndexFile;
+  private salt = '';
   private readonly fds = new Map<string, number>();
   private writer?: { name: string; tmp: string; fd: number; size: number };
   private added: Record<string, Entry> = {};
@@ -62,7 +85,15 @@ export class PixelCache {
     const key = createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16);
     const dir = join(cacheRoot, `pixels-v${PREPROCESS_VERSION}`, `${imageSize}px`, key);
     mkdirSync(dir, { recursive: true });
-    return new PixelCache(dir, imageSize, resolve(root));
+    const cache = new PixelCache(dir, imageSize, resolve(root));
+    cache.salt = readSalt(cacheRoot);
+    return cache;
+  }
+
+  /** Salted hashes of a DICOM file's patient and study, the only form in which they are kept. */
+  groupKeys(identity: ImageIdentity): GroupKeys {
+    const hash = (v?: string): string => (v ? createHash('sha256').update(`${this.salt}\0${v}`).digest('hex').slice(0, 20) : '');
+    return [hash(identity.patientId), hash(identity.studyUid)];
   }
 
   private static readIndex(dir: string, imageSize: number): IndexFile | undefined {
@@ -96,7 +127,8 @@ export class PixelCache {
   lookup(hash: string): CachedEntry | undefined {
     const e = this.added[hash] ?? this.index.entries[hash];
     if (!e) return undefined;
-    return e.length === 3 ? { seg: e[0], offset: e[1], crc: e[2] } : { reason: e[0], detail: e[1] };
+    if (e.length === 2) return { reason: e[0], detail: e[1] };
+    return e.length === 4 ? { seg: e[0], offset: e[1], crc: e[2], groups: e[3] } : { seg: e[0], offset: e[1], crc: e[2] };
   }
 
   /** Reads an entry's pixels into out[at..]; false when the bytes are missing or fail their checksum. */
@@ -116,7 +148,7 @@ export class PixelCache {
   }
 
   /** Appends decoded pixels to this run's segment; returns where they went. */
-  put(hash: string, pixels: Uint8Array): { seg: string; offset: number } {
+  put(hash: string, pixels: Uint8Array, groups?: GroupKeys): { seg: string; offset: number } {
     if (!this.writer) {
       const name = `seg-${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.u8`;
       const tmp = join(this.dir, `${name}.tmp`);
@@ -126,7 +158,7 @@ export class PixelCache {
     const offset = w.size;
     writeSync(w.fd, pixels, 0, pixels.length, offset);
     w.size += pixels.length;
-    this.added[hash] = [w.name, offset, crc32(pixels)];
+    this.added[hash] = groups ? [w.name, offset, crc32(pixels), groups] : [w.name, offset, crc32(pixels)];
     return { seg: w.name, offset };
   }
 

@@ -3,15 +3,18 @@
 // from the ones it was trained on.
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import type { SkipReason } from '../types';
+import type { DicomFacts, SkipReason } from '../types';
 import { BmpError, decodeBmp } from './bmp';
+import { DicomError } from './dicom/parse';
+import type { DicomPicture } from './dicom/read';
+import { decodeDicom } from './dicom/read';
 import { looksTruncated, sniffFormat } from './sniff';
 
 /**
  * Bumped whenever the pixels produced for a given file could change (resize kernel, gray
  * conversion, alpha handling): it is part of the cache key, so stale pixels are never reused.
  */
-export const PREPROCESS_VERSION = 1;
+export const PREPROCESS_VERSION = 2;
 
 /** Why one file could not be used. */
 export class DecodeError extends Error {
@@ -31,6 +34,17 @@ export interface GrayImage {
   height: number;
 }
 
+/** Who an image belongs to, for keeping one patient's images in one split; raw, so hash before storing. */
+export interface ImageIdentity {
+  patientId?: string;
+  studyUid?: string;
+}
+
+interface Pipeline {
+  image: sharp.Sharp;
+  dicom?: DicomPicture;
+}
+
 const TRUNCATION = /premature end|end of stream|unexpected end|truncat|not enough data|end of file|short read/i;
 
 /**
@@ -38,13 +52,23 @@ const TRUNCATION = /premature end|end of stream|unexpected end|truncat|not enoug
  * of a supported kind. Alpha is flattened onto black rather than white: radiographs are bright
  * anatomy on a dark background, so transparent margins belong to the background.
  */
-function grayPipeline(buf: Uint8Array, path: string): sharp.Sharp {
+async function grayPipeline(buf: Uint8Array, path: string): Promise<Pipeline> {
   if (buf.length === 0) throw new DecodeError(path, 'empty', 'file is empty (0 bytes)');
   const sniffed = sniffFormat(buf);
-  if (sniffed.kind === 'unknown') throw new DecodeError(path, 'not-an-image', 'not a PNG, JPEG, BMP, TIFF, WebP or GIF file');
+  if (sniffed.kind === 'unknown') throw new DecodeError(path, 'not-an-image', 'not a PNG, JPEG, BMP, TIFF, WebP, GIF or DICOM file');
   if (sniffed.kind === 'unsupported') throw new DecodeError(path, 'unsupported', `${sniffed.name} is not supported`);
   let image: sharp.Sharp;
-  if (sniffed.format === 'bmp') {
+  let dicom: DicomPicture | undefined;
+  if (sniffed.format === 'dicom') {
+    try {
+      dicom = await decodeDicom(buf);
+    } catch (err) {
+      if (err instanceof DicomError) throw new DecodeError(path, err.reason, err.message);
+      throw new DecodeError(path, 'unreadable', `DICOM: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const { data, width, height } = dicom.image;
+    image = sharp(data, { raw: { width, height, channels: 1 } });
+  } else if (sniffed.format === 'bmp') {
     try {
       const raw = decodeBmp(buf);
       image = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
@@ -60,7 +84,7 @@ function grayPipeline(buf: Uint8Array, path: string): sharp.Sharp {
   }
   // Gray as the output colourspace rather than greyscale(): libvips then converts after the
   // shrink, on 48x48 pixels instead of the full image, which saves a quarter of a PNG's decode time.
-  return image.flatten({ background: { r: 0, g: 0, b: 0 } }).toColourspace('b-w');
+  return { image: image.flatten({ background: { r: 0, g: 0, b: 0 } }).toColourspace('b-w'), dicom };
 }
 
 function asDecodeError(err: unknown, buf: Uint8Array, path: string): DecodeError {
@@ -91,15 +115,22 @@ export function readImageFile(path: string): Buffer {
 
 /** Decodes file bytes already in memory; the path only names the file in errors. */
 export async function decodeImageBuffer(buf: Uint8Array, path: string, imageSize: number): Promise<Uint8Array> {
+  return (await decodeForDataset(buf, path, imageSize)).pixels;
+}
+
+/** As decodeImageBuffer, with the patient and study a DICOM file names (raw: hash them before keeping). */
+export async function decodeForDataset(buf: Uint8Array, path: string, imageSize: number): Promise<{ pixels: Uint8Array; identity?: ImageIdentity }> {
   try {
-    const out = await grayPipeline(buf, path)
+    const { image, dicom } = await grayPipeline(buf, path);
+    const out = await image
       .resize(imageSize, imageSize, { fit: 'fill' })
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (out.info.channels !== 1 || out.data.length !== imageSize * imageSize) {
       throw new DecodeError(path, 'unsupported', `decoder returned ${out.info.channels} channels of ${out.info.width}x${out.info.height}`);
     }
-    return new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length);
+    const pixels = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length);
+    return dicom ? { pixels, identity: { patientId: dicom.patientId, studyUid: dicom.studyUid } } : { pixels };
   } catch (err) {
     throw asDecodeError(err, buf, path);
   }
@@ -110,11 +141,16 @@ export async function decodeImage(path: string, imageSize: number): Promise<Uint
   return decodeImageBuffer(readImageFile(path), path, imageSize);
 }
 
-/** The image as gray at its own resolution (upright per EXIF), for drawing overlays on. Throws DecodeError. */
-export async function readGrayFull(path: string): Promise<GrayImage> {
+/**
+ * The image as gray at its own resolution (upright per EXIF; DICOM windowed as a viewer shows it),
+ * for drawing overlays on, with a DICOM file's header facts. Throws DecodeError.
+ */
+export async function readGrayFull(path: string): Promise<GrayImage & { dicom?: DicomFacts }> {
   const buf = readImageFile(path);
   try {
-    const out = await grayPipeline(buf, path).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const { image, dicom } = await grayPipeline(buf, path);
+    if (dicom) return { ...dicom.image, dicom: dicom.facts };
+    const out = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     return { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length), width: out.info.width, height: out.info.height };
   } catch (err) {
     throw asDecodeError(err, buf, path);

@@ -4,9 +4,9 @@
 import { statSync } from 'node:fs';
 import sharp from 'sharp';
 import type { SkippedFile } from '../types';
-import type { PixelCache } from './cache';
+import type { GroupKeys, PixelCache } from './cache';
 import { contentHash } from './cache';
-import { DecodeError, decodeImageBuffer, readImageFile } from './decode';
+import { DecodeError, decodeForDataset, readImageFile } from './decode';
 import type { ScannedFile } from './scan';
 
 export type PixelStore =
@@ -17,6 +17,8 @@ export interface IngestResult {
   ok: Uint8Array;
   /** Content hash per file ('' when it could not be read). */
   hashes: string[];
+  /** Salted patient and study keys per DICOM file. */
+  groups: (GroupKeys | undefined)[];
   skipped: SkippedFile[];
   cachedImages: number;
   store: PixelStore;
@@ -35,6 +37,7 @@ export async function ingest(files: ScannedFile[], cache: PixelCache, opts: Inge
   const bytes = opts.imageSize * opts.imageSize;
   const ok = new Uint8Array(total);
   const hashes: string[] = new Array<string>(total).fill('');
+  const groups: (GroupKeys | undefined)[] = new Array(total);
   const skips: (SkippedFile | undefined)[] = new Array(total);
   const pixels = opts.inMemory ? new Uint8Array(total * bytes) : undefined;
   const segmentOf = new Uint16Array(opts.inMemory ? 0 : total);
@@ -72,6 +75,7 @@ export async function ingest(files: ScannedFile[], cache: PixelCache, opts: Inge
     if (!good) return false;
     place(i, entry.seg, entry.offset);
     ok[i] = 1;
+    groups[i] = entry.groups;
     cachedImages++;
     return true;
   };
@@ -103,8 +107,9 @@ export async function ingest(files: ScannedFile[], cache: PixelCache, opts: Inge
     if (hash !== known && fromCache(i, hash)) return;
     hashes[i] = hash;
     try {
-      const px = await decodeImageBuffer(buf, f.path, opts.imageSize);
-      const at = cache.put(hash, px);
+      const { pixels: px, identity } = await decodeForDataset(buf, f.path, opts.imageSize);
+      groups[i] = identity ? cache.groupKeys(identity) : undefined;
+      const at = cache.put(hash, px, groups[i]);
       if (pixels) pixels.set(px, i * bytes);
       place(i, at.seg, at.offset);
       ok[i] = 1;
@@ -155,5 +160,5 @@ export async function ingest(files: ScannedFile[], cache: PixelCache, opts: Inge
   opts.signal?.throwIfAborted();
 
   const store: PixelStore = pixels ? { kind: 'memory', pixels } : { kind: 'file', segments, segmentOf, offsets };
-  return { ok, hashes, skipped: skips.filter((s): s is SkippedFile => s !== undefined), cachedImages, store };
+  return { ok, hashes, groups, skipped: skips.filter((s): s is SkippedFile => s !== undefined), cachedImages, store };
 }

@@ -1,5 +1,6 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { GroupBy } from '../config';
 import type { DatasetReport, SplitName } from '../types';
 import { PixelCache, defaultCacheDir } from './cache';
 import { DatasetError } from './errors';
@@ -19,6 +20,8 @@ export interface LoadOptions {
   valFraction: number;
   testFraction: number;
   seed: number;
+  /** Keep DICOM images of one patient (default) or study in one split. */
+  groupBy?: GroupBy;
   /** Folder for the decoded-pixel cache; default: <os cache>/fracture-cnn. */
   cacheDir?: string;
   onProgress?: (done: number, total: number) => void;
@@ -104,11 +107,20 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
 
   const rows: number[] = [];
   const items: SplitItem[] = [];
+  const groupBy = options.groupBy ?? 'patient';
+  const keyAt = groupBy === 'patient' ? 0 : 1;
   scan.files.forEach((f, i) => {
     if (!got.ok[i]) return;
     rows.push(i);
-    items.push({ path: f.path, rel: f.rel, label: relabel[f.label], hash: got.hashes[i], split: f.split });
+    const group = groupBy === 'none' ? undefined : got.groups[i]?.[keyAt] || undefined;
+    items.push({ path: f.path, rel: f.rel, label: relabel[f.label], hash: got.hashes[i], split: f.split, ...(group ? { group } : {}) });
   });
+  const grouped = items.filter((it) => it.group);
+  const groups = groupBy !== 'none' && grouped.length ? { by: groupBy, count: new Set(grouped.map((it) => it.group)).size, images: grouped.length } : undefined;
+  if (groups && scan.layout === 'stratified') {
+    const whose = groups.by === 'patient' ? (groups.count === 1 ? 'patient' : 'patients') : groups.count === 1 ? 'study' : 'studies';
+    warnings.push(`${groups.images} DICOM image${groups.images === 1 ? '' : 's'} of ${groups.count} ${whose}: each ${groups.by}'s images are kept in one split (setting dicomGroupBy).`);
+  }
   const split = assignSplits(items, {
     layout: scan.layout,
     classes,
@@ -153,6 +165,7 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     imageSize: options.imageSize,
     decodeSeconds,
     cachedImages: got.cachedImages,
+    ...(groups ? { groups } : {}),
   };
   return { report, ...sets };
 }

@@ -1,7 +1,7 @@
 // Recognises image formats by their first bytes, so a file's reason for being skipped does not
 // depend on its name: a PNG saved as .jpg still loads, and a text file named .png is "not an image".
 
-export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'tiff' | 'webp';
+export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'tiff' | 'webp' | 'dicom';
 
 export type Sniffed =
   | { kind: 'image'; format: ImageFormat }
@@ -15,6 +15,17 @@ function ascii(buf: Uint8Array, start: number, text: string): boolean {
   return true;
 }
 
+/**
+ * A DICOM dataset written without the 128-byte preamble and "DICM": it starts with an element of
+ * group 0002 (file meta) or 0008, followed by a two-letter VR (explicit) or a short length (implicit).
+ */
+function looksLikeBareDicom(b: Uint8Array): boolean {
+  if (b.length < 12 || !(b[0] === 2 || b[0] === 8) || b[1] !== 0 || b[3] !== 0) return false;
+  const upper = (x: number): boolean => x >= 65 && x <= 90;
+  if (upper(b[4]) && upper(b[5])) return true;
+  return b[7] === 0 && b[6] === 0 && (b[4] | (b[5] << 8)) < 1024;
+}
+
 export function sniffFormat(buf: Uint8Array): Sniffed {
   const b = buf;
   if (b.length >= 8 && b[0] === 0x89 && ascii(b, 1, 'PNG\r\n\x1a\n')) return { kind: 'image', format: 'png' };
@@ -24,7 +35,7 @@ export function sniffFormat(buf: Uint8Array): Sniffed {
   if (ascii(b, 0, 'II*\0') || ascii(b, 0, 'MM\0*')) return { kind: 'image', format: 'tiff' };
   if (ascii(b, 0, 'II+\0') || ascii(b, 0, 'MM\0+')) return { kind: 'unsupported', name: 'BigTIFF' };
   if (ascii(b, 0, 'RIFF') && ascii(b, 8, 'WEBP')) return { kind: 'image', format: 'webp' };
-  if (ascii(b, 128, 'DICM')) return { kind: 'unsupported', name: 'DICOM (export it to PNG first)' };
+  if (ascii(b, 128, 'DICM') || looksLikeBareDicom(b)) return { kind: 'image', format: 'dicom' };
   if (ascii(b, 4, 'ftyp')) return { kind: 'unsupported', name: 'HEIF/AVIF' };
   if (ascii(b, 0, '%PDF')) return { kind: 'unsupported', name: 'PDF' };
   if (ascii(b, 0, '8BPS')) return { kind: 'unsupported', name: 'Photoshop PSD' };
@@ -63,6 +74,8 @@ export function looksTruncated(buf: Uint8Array, format: ImageFormat): boolean {
       return tiffTruncated(dv);
     case 'bmp':
       return n < 14 || dv.getUint32(2, true) > n;
+    case 'dicom':
+      return false; // the DICOM reader names truncation itself
   }
 }
 

@@ -1,6 +1,7 @@
 // Assigns images to train/val/test. Byte-identical files form one unit that always lands in a
-// single split, so no image is tested on after being trained on. Seeded and independent of the
-// order the file system lists files in.
+// single split, so no image is tested on after being trained on; so do the images of one patient
+// (or study) when the items carry a group key. Seeded and independent of the order the file
+// system lists files in.
 import type { DuplicateGroup, SplitName } from '../types';
 import { makeRng, mixSeed, shuffle } from './rng';
 
@@ -11,6 +12,8 @@ export interface SplitItem {
   hash: string;
   /** Given by a presplit folder. */
   split?: SplitName;
+  /** Items sharing a key (a salted patient or study hash) are kept in one split. */
+  group?: string;
 }
 
 export interface SplitOptions {
@@ -65,6 +68,42 @@ function stratify(items: SplitItem[], units: Unit[], opts: SplitOptions, fractio
   }
 }
 
+/** Joins units that share a group key, so one patient's images never span two splits. */
+export function joinGroups(items: SplitItem[], units: number[][]): number[][] {
+  const parent = units.map((_, k) => k);
+  const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k])));
+  const owner = new Map<string, number>();
+  units.forEach((members, k) => {
+    for (const i of members) {
+      const g = items[i].group;
+      if (!g) continue;
+      const o = owner.get(g);
+      if (o === undefined) owner.set(g, k);
+      else parent[find(k)] = find(o);
+    }
+  });
+  const joined = new Map<number, number[]>();
+  units.forEach((members, k) => {
+    const root = find(k);
+    const into = joined.get(root);
+    if (into) into.push(...members);
+    else joined.set(root, [...members]);
+  });
+  return [...joined.values()];
+}
+
+/** A unit of several classes (one patient with a fracture and a normal view) is stratified under its commonest. */
+function majorityLabel(items: SplitItem[], members: number[]): number {
+  const counts = new Map<number, number>();
+  let best = items[members[0]].label;
+  for (const i of members) {
+    const n = (counts.get(items[i].label) ?? 0) + 1;
+    counts.set(items[i].label, n);
+    if (n > (counts.get(best) ?? 0)) best = items[i].label;
+  }
+  return best;
+}
+
 export function assignSplits(items: SplitItem[], opts: SplitOptions): SplitResult {
   const warnings: string[] = [];
   const byHash = new Map<string, number[]>();
@@ -108,7 +147,7 @@ export function assignSplits(items: SplitItem[], opts: SplitOptions): SplitResul
       warnings.push(`The folder has no ${opts.missingSplits.join(' or ')} split; it was taken from train/ per class (seed ${opts.seed}).`);
     }
   } else {
-    const units = groups.map((g) => ({ members: g, label: items[g[0]].label }));
+    const units = joinGroups(items, groups).map((g) => ({ members: g, label: majorityLabel(items, g) }));
     stratify(items, units, opts, { val: opts.valFraction, test: opts.testFraction }, assignment, warnings);
   }
   return { assignment, duplicates, leakage, warnings };

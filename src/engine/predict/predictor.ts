@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
 import { initBackend } from '../backend/select';
 import type { BackendPreference } from '../config';
 import { decodeImage, readGrayFull } from '../data/decode';
@@ -31,10 +32,10 @@ export interface LoadPredictorOptions {
 }
 
 /** Output names that stay unique across folders holding files of the same name, and across explained classes. */
-function pictureNames(path: string, explained: number): { overlay: string; heatmap: string } {
+function pictureNames(path: string, explained: number): { overlay: string; heatmap: string; picture: string } {
   const stem = basename(path, extname(path)).replace(/[^\w.-]+/g, '_').slice(0, 80) || 'image';
   const tag = createHash('sha1').update(resolve(path)).digest('hex').slice(0, 8);
-  return { overlay: `${stem}-${tag}-c${explained}-overlay.png`, heatmap: `${stem}-${tag}-c${explained}-heatmap.png` };
+  return { overlay: `${stem}-${tag}-c${explained}-overlay.png`, heatmap: `${stem}-${tag}-c${explained}-heatmap.png`, picture: `${stem}-${tag}-picture.png` };
 }
 
 /** A loaded model of one run, ready to classify images. */
@@ -98,7 +99,7 @@ export class Predictor {
     let probabilities: number[];
     let explainedIndex: number;
     let noPositiveEvidence: boolean | undefined;
-    let pictures: { overlayPath: string; heatmapPath: string } | undefined;
+    let pictures: { overlayPath: string; heatmapPath: string; picturePath?: string } | undefined;
     const probabilities0 = await this.probabilities(pixels);
     const predictedIndex = decide(probabilities0, 0, k, this.threshold);
     if (options.gradcam) {
@@ -113,6 +114,11 @@ export class Predictor {
         const names = pictureNames(path, explainedIndex);
         pictures = { overlayPath: join(resolve(options.outDir), names.overlay), heatmapPath: join(resolve(options.outDir), names.heatmap) };
         await Promise.all([writeFileAtomic(pictures.overlayPath, overlayPng), writeFileAtomic(pictures.heatmapPath, heatmapPng)]);
+        if (full.dicom) {
+          // A webview cannot draw a .dcm: give it the windowed picture the overlay was drawn on.
+          pictures.picturePath = join(resolve(options.outDir), names.picture);
+          await writeFileAtomic(pictures.picturePath, await sharp(full.data, { raw: { width: full.width, height: full.height, channels: 1 } }).png().toBuffer());
+        }
       }
     } else {
       probabilities = probabilities0;
@@ -131,6 +137,7 @@ export class Predictor {
       height: full.height,
       milliseconds: performance.now() - start,
       runId: this.runId,
+      ...(full.dicom ? { dicom: full.dicom } : {}),
     };
   }
 

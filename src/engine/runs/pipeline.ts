@@ -112,6 +112,7 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
       valFraction: config.valFraction,
       testFraction: config.testFraction,
       seed: config.seed,
+      groupBy: config.groupBy,
       cacheDir: options.cacheDir,
       onProgress: cb.onDecodeProgress ? (d, t) => cb.onDecodeProgress!(d, t) : undefined,
       signal,

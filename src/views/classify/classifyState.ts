@@ -36,7 +36,7 @@ export function itemFromOutcome(outcome: PredictOutcome, toUri: ToWebviewUri): C
   return {
     path: p.path,
     name: basename(p.path),
-    imageUri: toUri(p.path),
+    imageUri: toUri(p.picturePath ?? p.path),
     overlayUri: p.overlayPath ? toUri(p.overlayPath) : undefined,
     heatmapUri: p.heatmapPath ? toUri(p.heatmapPath) : undefined,
     prediction: p,

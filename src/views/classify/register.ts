@@ -3,7 +3,7 @@ import type { Ctx } from '../../client/ctx';
 import type { ClassifyViewState } from '../../protocol/webview';
 import { ClassifyPanel } from './classifyPanel';
 
-const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'bmp', 'tif', 'tiff', 'webp', 'gif'];
+const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'bmp', 'tif', 'tiff', 'webp', 'gif', 'dcm', 'dicom'];
 
 /** Registers "Classify X-ray" and its panel. */
 export function registerClassify(ctx: Ctx): vscode.Disposable[] {
