@@ -110,7 +110,10 @@ describe('generateSampleDataset', () => {
       Array.from({ length: 60 }, (_, i) => {
         const r = sampleRadiograph(5, cls, i, 160);
         let s = 0, s2 = 0;
-        for (const v of r.pixels) (s += v), (s2 += v * v);
+        for (const v of r.pixels) {
+          s += v;
+          s2 += v * v;
+        }
         const mean = s / r.pixels.length;
         return [mean, Math.sqrt(s2 / r.pixels.length - mean * mean), r.width * r.height];
       });

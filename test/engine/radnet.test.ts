@@ -45,7 +45,7 @@ test("the fused conv + batch norm + ReLU (+ max-pool) training op on wasm gives 
       const model = buildRadNet(size, 2, 7);
       // Non-trivial scale and shift, so their gradients and the normalisation are both exercised.
       for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
-        const [gamma, beta, mean, variance] = layer.getWeights();
+        const [gamma, , mean, variance] = layer.getWeights();
         const c = gamma.shape[0];
         layer.setWeights([tf.add(gamma, tf.linspace(-0.5, 0.5, c)), tf.linspace(-0.2, 0.3, c), mean, variance]);
       }

@@ -1,7 +1,7 @@
 // A folder of DICOM files in every transfer syntax trains through the built command line, its
 // files classify with their header facts, and no patient identifier reaches any file or log.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';

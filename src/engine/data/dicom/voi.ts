@@ -69,7 +69,11 @@ export function valuePercentiles(values: Float32Array): [number, number] {
 export function histogramPercentiles(valueOf: Float32Array, counts: Uint32Array): [number, number] {
   const used: number[] = [];
   let total = 0;
-  for (let c = 0; c < counts.length; c++) if (counts[c]) (used.push(c), (total += counts[c]));
+  for (let c = 0; c < counts.length; c++) {
+    if (!counts[c]) continue;
+    used.push(c);
+    total += counts[c];
+  }
   used.sort((a, b) => valueOf[a] - valueOf[b]);
   const at = (q: number): number => {
     const rank = Math.round(q * (total - 1));
