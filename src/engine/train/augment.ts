@@ -1,5 +1,7 @@
-// On-the-fly augmentation of training images: a small random affine warp (rotation, shift,
-// horizontal flip) sampled bilinearly with edge clamping, then brightness and contrast.
+// On-the-fly augmentation of training images, as radiographs of one finding vary: a small random
+// affine warp (rotation, zoom, shift, mirror image: positioning and magnification differ between
+// films) sampled bilinearly with edge clamping, then exposure (brightness, contrast, gamma) and
+// quantum noise. No elastic warps or colour changes: they would draw bones that do not exist.
 // Each image's draw is keyed by (seed, epoch, sample index), so it does not depend on batching.
 import { makeRng as rng, mixKey, Stream } from '../data/rng';
 
@@ -13,9 +15,15 @@ export interface AugmentRanges {
   brightness: number;
   /** Maximum contrast scale change, either way (0.1: x0.9 to x1.1). */
   contrast: number;
+  /** Maximum zoom change, either way (0.1: x0.9 to x1.1). */
+  zoom: number;
+  /** Maximum gamma change, as a power of 2 either way (0.3: gamma from 0.81 to 1.23). */
+  gamma: number;
+  /** Maximum standard deviation of added Gaussian noise, in [0,1] pixel units. */
+  noise: number;
 }
 
-export const DEFAULT_AUGMENT: AugmentRanges = { rotateDeg: 10, shift: 0.08, flipProbability: 0.5, brightness: 0.1, contrast: 0.1 };
+export const DEFAULT_AUGMENT: AugmentRanges = { rotateDeg: 10, shift: 0.08, flipProbability: 0.5, brightness: 0.1, contrast: 0.15, zoom: 0.1, gamma: 0.3, noise: 0.02 };
 
 /** Writes the augmented float image (values /255, then jittered, clamped to [0,1]) of `src` into `dst`. */
 export function augmentImage(src: Uint8Array, size: number, dst: Float32Array, key: number, ranges: AugmentRanges = DEFAULT_AUGMENT): void {
@@ -26,8 +34,13 @@ export function augmentImage(src: Uint8Array, size: number, dst: Float32Array, k
   const flip = r() < ranges.flipProbability;
   const bright = (r() * 2 - 1) * ranges.brightness;
   const contrast = 1 + (r() * 2 - 1) * ranges.contrast;
-  const cos = Math.cos(angle);
-  const sin = Math.sin(angle);
+  const zoom = 1 + (r() * 2 - 1) * ranges.zoom;
+  const gamma = 2 ** ((r() * 2 - 1) * ranges.gamma);
+  const sigma = r() * ranges.noise;
+  const noiseKey = (r() * 4294967296) >>> 0;
+  // Inverse map scales by 1/zoom: zoom > 1 magnifies.
+  const cos = Math.cos(angle) / zoom;
+  const sin = Math.sin(angle) / zoom;
   const c = (size - 1) / 2;
   const last = size - 1;
   let sum = 0;
@@ -54,8 +67,13 @@ export function augmentImage(src: Uint8Array, size: number, dst: Float32Array, k
     }
   }
   const mean = sum / (size * size);
+  const noise = sigma > 0 ? rng(noiseKey) : undefined;
   for (let i = 0; i < size * size; i++) {
-    const v = (dst[i] - mean) * contrast + mean + bright;
+    let v = (dst[i] - mean) * contrast + mean + bright;
+    v = v < 0 ? 0 : v > 1 ? 1 : v;
+    v = v ** gamma;
+    // Sum of three uniforms: close enough to Gaussian, and cheap.
+    if (noise) v += sigma * (noise() + noise() + noise() - 1.5) * 2;
     dst[i] = v < 0 ? 0 : v > 1 ? 1 : v;
   }
 }
