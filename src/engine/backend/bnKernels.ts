@@ -7,11 +7,10 @@
 // Statistics are taken over groups of GHOST_BATCH images ("ghost batch normalisation"), not over
 // whatever slice of the batch one thread holds: data-parallel shards are cut at group boundaries,
 // so a run gives the same result on one core as on many.
-//
-// The element loops are branch-free: about half of all activations are zero, so a data-dependent
-// branch per element is mispredicted half the time and costs four to five times the arithmetic.
+
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { affine2, affineRelu, channelSums, reluMask, routePooled } from './bnLoops';
 
 interface WasmBackendLike extends tf.KernelBackend {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
@@ -58,16 +57,11 @@ function bnRelu(args: KernelArgs): TensorInfo[] {
   const s2 = new Float64Array(C);
   const scale = new Float32Array(C);
   const shift = new Float32Array(C);
-  spans.forEach(([r0, r1], g) => {
+  for (let g = 0; g < spans.length; g++) {
+    const [r0, r1] = spans[g];
     s1.fill(0);
     s2.fill(0);
-    for (let r = r0, i = r0 * C; r < r1; r++) {
-      for (let c = 0; c < C; c++, i++) {
-        const v = z[i];
-        s1[c] += v;
-        s2[c] += v * v;
-      }
-    }
+    channelSums(z, z, r0, r1, C, s1, s2);
     const rows = r1 - r0;
     for (let c = 0; c < C; c++) {
       const m = s1[c] / rows;
@@ -77,13 +71,8 @@ function bnRelu(args: KernelArgs): TensorInfo[] {
       scale[c] = gamma[c] * inv[g * C + c];
       shift[c] = beta[c] - m * scale[c];
     }
-    for (let r = r0, i = r0 * C; r < r1; r++) {
-      for (let c = 0; c < C; c++, i++) {
-        const v = z[i] * scale[c] + shift[c];
-        a[i] = (v + Math.abs(v)) * 0.5;
-      }
-    }
-  });
+    affineRelu(z, a, r0, r1, C, scale, shift);
+  }
   backend.typedArrayFromHeap(meanOut).set(mean);
   backend.typedArrayFromHeap(invOut).set(inv);
   return [aOut, meanOut, invOut];
@@ -91,7 +80,7 @@ function bnRelu(args: KernelArgs): TensorInfo[] {
 
 /**
  * Inputs g (the gradient of a, or with attrs.pooled of a 2x2/2 max-pool of a), a, z, mean, invstd, gamma.
- * Outputs [dz, dgamma, dbeta]. A pooled gradient goes to its window's first maximum, as the cpu backend's MaxPoolGrad.
+ * Outputs [dz, dgamma, dbeta].
  */
 function bnReluGrad(args: KernelArgs): TensorInfo[] {
   const { backend } = args;
@@ -108,71 +97,41 @@ function bnReluGrad(args: KernelArgs): TensorInfo[] {
   const mean = backend.typedArrayFromHeap(args.inputs.mean as TensorInfo);
   const inv = backend.typedArrayFromHeap(args.inputs.invstd as TensorInfo);
   const gamma = backend.typedArrayFromHeap(args.inputs.gamma as TensorInfo);
-  // Pass 1: dy = gradient at the ReLU's output, masked by the ReLU, into dz.
-  if (args.attrs?.pooled) {
-    const [, Ho, Wo] = gInfo.shape;
-    if (H !== 2 * Ho || W !== 2 * Wo) dz.fill(0);
-    const row = W * C;
-    for (let b = 0; b < N; b++) {
-      for (let yr = 0; yr < Ho; yr++) {
-        for (let yc = 0; yc < Wo; yc++) {
-          const base = ((b * H + 2 * yr) * W + 2 * yc) * C;
-          const o = ((b * Ho + yr) * Wo + yc) * C;
-          for (let d = 0; d < C; d++) {
-            const i0 = base + d;
-            const i1 = i0 + C;
-            const i2 = i0 + row;
-            const i3 = i2 + C;
-            let m = i0;
-            if (a[i1] > a[m]) m = i1;
-            if (a[i2] > a[m]) m = i2;
-            if (a[i3] > a[m]) m = i3;
-            const v = g[o + d] * +(a[m] > 0);
-            dz[i0] = v * +(m === i0);
-            dz[i1] = v * +(m === i1);
-            dz[i2] = v * +(m === i2);
-            dz[i3] = v * +(m === i3);
-          }
-        }
-      }
-    }
-  } else {
-    for (let i = 0; i < dz.length; i++) dz[i] = g[i] * +(a[i] > 0);
-  }
+  // dy, the gradient at the ReLU's output masked by the ReLU, goes into dz first.
+  if (args.attrs?.pooled) routePooled(g, a, dz, N, H, W, C, gInfo.shape[1], gInfo.shape[2]);
+  else reluMask(g, a, dz);
   const totalBeta = new Float64Array(C);
   const totalGamma = new Float64Array(C);
-  const dbeta = new Float64Array(C);
-  const dgamma = new Float64Array(C);
-  const k = new Float32Array(C);
-  const mb = new Float32Array(C);
-  const mg = new Float32Array(C);
-  groups(aInfo.shape).forEach(([r0, r1], g) => {
-    const o = g * C;
-    dbeta.fill(0);
-    dgamma.fill(0);
-    for (let r = r0, i = r0 * C; r < r1; r++) {
-      for (let c = 0; c < C; c++, i++) {
-        const dy = dz[i];
-        dbeta[c] += dy;
-        dgamma[c] += dy * (z[i] - mean[o + c]) * inv[o + c];
-      }
-    }
-    // Pass 2: dz = gamma * invstd * (dy - mean(dy) - xhat * mean(dy * xhat)), over the group.
+  const sumDy = new Float64Array(C);
+  const sumDyZ = new Float64Array(C);
+  const ka = new Float32Array(C);
+  const kb = new Float32Array(C);
+  const kd = new Float32Array(C);
+  const spans = groups(aInfo.shape);
+  for (let gi = 0; gi < spans.length; gi++) {
+    const [r0, r1] = spans[gi];
+    const o = gi * C;
+    sumDy.fill(0);
+    sumDyZ.fill(0);
+    channelSums(dz, z, r0, r1, C, sumDy, sumDyZ);
     const rows = r1 - r0;
     for (let c = 0; c < C; c++) {
-      k[c] = gamma[c] * inv[o + c];
-      mb[c] = dbeta[c] / rows;
-      mg[c] = dgamma[c] / rows;
-      totalBeta[c] += dbeta[c];
-      totalGamma[c] += dgamma[c];
+      const m = mean[o + c];
+      const iv = inv[o + c];
+      // dbeta = sum(dy); dgamma = sum(dy * xhat) = (sum(dy * z) - mean * sum(dy)) * invstd.
+      const db = sumDy[c];
+      const dg = (sumDyZ[c] - m * db) * iv;
+      totalBeta[c] += db;
+      totalGamma[c] += dg;
+      // dz = k * (dy - db/rows - xhat * dg/rows), with xhat = (z - mean) * invstd, as dy*ka + z*kb + kd.
+      const k = gamma[c] * iv;
+      const mg = dg / rows;
+      ka[c] = k;
+      kb[c] = -k * mg * iv;
+      kd[c] = -k * (db / rows) + k * mg * iv * m;
     }
-    for (let r = r0, i = r0 * C; r < r1; r++) {
-      for (let c = 0; c < C; c++, i++) {
-        const xhat = (z[i] - mean[o + c]) * inv[o + c];
-        dz[i] = k[c] * (dz[i] - mb[c] - xhat * mg[c]);
-      }
-    }
-  });
+    affine2(dz, z, r0, r1, C, ka, kb, kd);
+  }
   backend.typedArrayFromHeap(dgOut).set(totalGamma);
   backend.typedArrayFromHeap(dbOut).set(totalBeta);
   return [dzOut, dgOut, dbOut];
