@@ -44,16 +44,24 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   const merged: TrainConfig = { ...DEFAULT_CONFIG };
   for (const [key, value] of Object.entries(partial) as [keyof TrainConfig, unknown][]) {
-    if (value !== undefined && value !== null) (merged as unknown as Record<string, unknown>)[key] = value;
+    // Only known settings: a key such as __proto__ from a JSON message must not reach the object.
+    if (value !== undefined && value !== null && Object.hasOwn(DEFAULT_CONFIG, key)) (merged as unknown as Record<string, unknown>)[key] = value;
   }
   validateConfig(merged);
   return merged;
 }
 
+/** Beyond this the focal loss all but ignores every example the model already gets roughly right. */
+export const MAX_FOCAL_GAMMA = 5;
+
 export function validateConfig(c: TrainConfig): void {
   const fail = (msg: string): never => {
     throw new RangeError(`Invalid training setting: ${msg}`);
   };
+  for (const key of Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[]) {
+    const want = typeof DEFAULT_CONFIG[key];
+    if (typeof c[key] !== want) fail(`${key} must be a ${want}, got ${JSON.stringify(c[key])}`);
+  }
   if (!Number.isInteger(c.imageSize) || c.imageSize < 22 || c.imageSize > 512) fail(`imageSize must be an integer from 22 (the smallest input the three conv-pool stages can reduce) to 512, got ${c.imageSize}`);
   if (!Number.isInteger(c.epochs) || c.epochs < 1) fail(`epochs must be a positive integer, got ${c.epochs}`);
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) fail(`batchSize must be a positive integer, got ${c.batchSize}`);
@@ -64,6 +72,11 @@ export function validateConfig(c: TrainConfig): void {
   }
   if (!['auto', 'balanced', 'none'].includes(c.classWeighting)) fail(`classWeighting must be auto, balanced or none, got ${c.classWeighting}`);
   if (!['crossentropy', 'focal'].includes(c.loss)) fail(`loss must be crossentropy or focal, got ${c.loss}`);
+  if (!Number.isSafeInteger(c.seed)) fail(`seed must be an integer, got ${c.seed}`);
+  if (typeof c.focalGamma !== 'number' || !(c.focalGamma >= 0 && c.focalGamma <= MAX_FOCAL_GAMMA)) {
+    fail(`focalGamma must be a number from 0 to ${MAX_FOCAL_GAMMA} (2 is usual), got ${c.focalGamma}`);
+  }
+  if (typeof c.augment !== 'boolean') fail(`augment must be true or false, got ${JSON.stringify(c.augment)}`);
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(c.backend)) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
   if (!Number.isInteger(c.workers) || c.workers < 0) fail(`workers must be a non-negative integer, got ${c.workers}`);
 }

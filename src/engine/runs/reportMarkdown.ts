@@ -1,10 +1,36 @@
 // The human report of a run (report.md) and the small text artifacts beside it.
 import { classificationReportText, confusionMatrixText } from '../eval/reportText';
-import type { DatasetReport, RunRecord } from '../types';
+import type { DatasetReport, EvalReport, RunRecord } from '../types';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
 const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
 const secs = (v: number) => `${v.toFixed(1)} s`;
+
+/** Plain text (a class name, a path, an error) as Markdown that renders as that text: no HTML, no table breaks, one line. */
+export function mdText(text: string): string {
+  return oneLine(text)
+    .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/** Text as an inline code span: a fence longer than any backtick run inside; `|` escaped for tables. */
+export function mdCode(text: string): string {
+  const t = oneLine(text).replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = t.startsWith('`') || t.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
+/** Line breaks and other control characters would end a table row or a list item. */
+function oneLine(text: string): string {
+  return String(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+}
+
+/** Names inside ``` blocks: on one line, so none can close the block. */
+const blockSafe = (m: EvalReport): EvalReport => ({ ...m, classes: m.classes.map((c) => oneLine(c).replace(/`/g, "'")) });
 
 function table(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -13,22 +39,22 @@ function table(header: string[], rows: string[][]): string {
 export function datasetMarkdown(d: DatasetReport): string {
   const total = (i: number) => d.counts.train[i] + d.counts.val[i] + d.counts.test[i];
   const out = [
-    `Folder: \`${d.root}\` (${d.layout === 'presplit' ? 'train/val/test folders as given' : 'seeded stratified split'}), images resized to ${d.imageSize}x${d.imageSize} gray.`,
+    `Folder: ${mdCode(d.root)} (${d.layout === 'presplit' ? 'train/val/test folders as given' : 'seeded stratified split'}), images resized to ${d.imageSize}x${d.imageSize} gray.`,
     '',
     table(
       ['class', 'train', 'val', 'test', 'total'],
-      d.classes.map((c, i) => [c, String(d.counts.train[i]), String(d.counts.val[i]), String(d.counts.test[i]), String(total(i))]),
+      d.classes.map((c, i) => [mdText(c), String(d.counts.train[i]), String(d.counts.val[i]), String(d.counts.test[i]), String(total(i))]),
     ),
     '',
     `Imbalance (largest / smallest class): ${d.imbalanceRatio.toFixed(2)}. Decoding: ${secs(d.decodeSeconds)}, ${d.cachedImages} images from cache.`,
   ];
   if (d.skipped.length) {
     out.push('', `Skipped files (${d.skipped.length}):`, '');
-    for (const s of d.skipped) out.push(`- \`${s.path}\`: ${s.reason} (${s.detail})`);
+    for (const s of d.skipped) out.push(`- ${mdCode(s.path)}: ${s.reason} (${mdText(s.detail)})`);
   }
   if (d.duplicates.length) out.push('', `Byte-identical duplicate groups: ${d.duplicates.length} (each kept within one split).`);
   if (d.leakage.length) out.push('', `Duplicates found across given splits (extra copies dropped): ${d.leakage.length}.`);
-  for (const w of d.warnings) out.push('', `> Warning: ${w}`);
+  for (const w of d.warnings) out.push('', `> Warning: ${mdText(w)}`);
   return out.join('\n');
 }
 
@@ -48,7 +74,7 @@ export function trainingTimeText(r: RunRecord): string {
 
 export function reportMarkdown(r: RunRecord): string {
   const c = r.config;
-  const out: string[] = [`# Fracture CNN run ${r.id}`, '', `State: **${r.state}**. Started ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ''}. Backend: ${r.backend}.`];
+  const out: string[] = [`# Fracture CNN run ${mdText(r.id)}`, '', `State: **${r.state}**. Started ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ''}. Backend: ${r.backend}.`];
   if (r.dataset) out.push('', '## Dataset', '', datasetMarkdown(r.dataset));
   out.push(
     '',
@@ -83,18 +109,18 @@ export function reportMarkdown(r: RunRecord): string {
     );
     if (r.stoppedEpoch) out.push('', `Early stopping ended training after epoch ${r.stoppedEpoch}; the weights of epoch ${r.bestEpoch} were kept.`);
   }
-  const m = r.metrics;
+  const m = r.metrics ? blockSafe(r.metrics) : undefined;
   if (m) {
     out.push('', '## Test split', '', `Loss ${f4(m.loss)}, accuracy ${f4(m.accuracy)}.`, '', '```', classificationReportText(m).trimEnd(), '```', '', 'Confusion matrix (rows: true class, columns: predicted):', '', '```', confusionMatrixText(m).trimEnd(), '```');
-    if (m.roc) out.push('', `ROC AUC (positive class "${m.classes[m.roc.positiveClass]}"): ${f3(m.roc.auc)}.`);
+    if (m.roc) out.push('', `ROC AUC (positive class "${mdText(m.classes[m.roc.positiveClass])}"): ${f3(m.roc.auc)}.`);
     if (m.sensitivity !== undefined && m.specificity !== undefined) out.push(`Sensitivity ${f3(m.sensitivity)}, specificity ${f3(m.specificity)}.`);
     if (m.misclassified.length) {
       out.push('', `### Misclassified (${m.misclassified.length}, most confident first)`, '');
-      for (const x of m.misclassified.slice(0, 20)) out.push(`- \`${x.path}\`: ${m.classes[x.trueIndex]} predicted as ${m.classes[x.predIndex]} (${(x.confidence * 100).toFixed(1)}%)`);
+      for (const x of m.misclassified.slice(0, 20)) out.push(`- ${mdCode(x.path)}: ${mdText(m.classes[x.trueIndex])} predicted as ${mdText(m.classes[x.predIndex])} (${(x.confidence * 100).toFixed(1)}%)`);
       if (m.misclassified.length > 20) out.push(`- ... and ${m.misclassified.length - 20} more (see run.json)`);
     }
   }
   if (r.timings) out.push('', '## Timings', '', '```', trainingTimeText(r).trimEnd(), '```');
-  if (r.error) out.push('', '## Error', '', r.error);
+  if (r.error) out.push('', '## Error', '', mdText(r.error));
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 // Reading run folders. A run's truth is its run.json; a folder without a readable one is not a run.
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { RunRecord, RunSummary } from '../types';
 
 export const RUN_JSON = 'run.json';
@@ -17,6 +17,31 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Run folders whose training in this process has ended. A long-lived process (the training
+ * process) that could not write a run's final state still has the pid its run.json names: this
+ * is how readers in that process know the run is over.
+ */
+const endedHere = new Set<string>();
+
+export function markRunEnded(runFolder: string): void {
+  endedHere.add(resolve(runFolder));
+}
+
+const STATES = new Set(['running', 'completed', 'cancelled', 'failed']);
+
+function isRunRecord(r: unknown): r is RunRecord {
+  const o = r as Partial<RunRecord> | null;
+  return typeof o === 'object' && o !== null && typeof o.id === 'string' && STATES.has(o.state as string) && typeof o.startedAt === 'string' && Array.isArray(o.history) && typeof o.config === 'object' && o.config !== null;
+}
+
+/** Whether a run.json saying 'running' describes a training that is still going on. */
+export function runIsLive(record: Pick<RunRecord, 'pid'>, runFolder: string): boolean {
+  if (record.pid === undefined) return false;
+  if (record.pid === process.pid) return !endedHere.has(resolve(runFolder));
+  return processAlive(record.pid);
+}
+
 /** run.json of a run folder. A 'running' run whose process is gone is reported as failed (interrupted). */
 export async function readRun(runFolder: string): Promise<RunRecord> {
   const file = join(runFolder, RUN_JSON);
@@ -26,7 +51,8 @@ export async function readRun(runFolder: string): Promise<RunRecord> {
   } catch (err) {
     throw new Error(`Cannot read run record ${file}: ${(err as Error).message}`);
   }
-  if (record.state === 'running' && (record.pid === undefined || (record.pid !== process.pid && !processAlive(record.pid)))) {
+  if (!isRunRecord(record)) throw new Error(`Cannot read run record ${file}: it is not a run record (id, state, startedAt or history missing)`);
+  if (record.state === 'running' && !runIsLive(record, runFolder)) {
     return { ...record, state: 'failed', error: record.error ?? `Interrupted: the training process (pid ${record.pid ?? '?'}) is no longer running.` };
   }
   return record;

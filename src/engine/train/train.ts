@@ -5,6 +5,7 @@ import type { ImageSet } from '../data/imageSet';
 import type { BatchProgress, EpochMetrics } from '../types';
 import { labelsAt, planBatches, readPixels } from './batches';
 import { computeClassWeights } from './classWeights';
+import { checkLoss, checkWeights } from './divergence';
 import { BestWeights } from './earlyStopping';
 import { LocalExecutor } from './executor';
 import type { StepExecutor } from './executor';
@@ -106,6 +107,7 @@ export async function trainModel(
         const x = readPixels(train, indices, { augment });
         const labels = labelsAt(train, indices);
         const stats = await executor.step({ x, labels, positions, batchSize: labels.length, seed: config.seed, epoch });
+        checkLoss(stats.lossSum, epoch, config.learningRate);
         sum.lossSum += stats.lossSum;
         sum.correct += stats.correct;
         seen += labels.length;
@@ -129,6 +131,7 @@ export async function trainModel(
         cancelled = true;
         break;
       }
+      checkWeights(model, epoch, config.learningRate);
       const v0 = performance.now();
       const v = await evaluateSet(executor, val);
       valSeconds = (performance.now() - v0) / 1000;
