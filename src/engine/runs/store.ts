@@ -32,7 +32,7 @@ const STATES = new Set(['running', 'completed', 'cancelled', 'failed']);
 
 function isRunRecord(r: unknown): r is RunRecord {
   const o = r as Partial<RunRecord> | null;
-  return typeof o === 'object' && o !== null && typeof o.id === 'string' && STATES.has(o.state as string) && typeof o.startedAt === 'string' && Array.isArray(o.history) && typeof o.config === 'object' && o.config !== null;
+  return typeof o === 'object' && o !== null && typeof o.id === 'string' && STATES.has(o.state as string) && Array.isArray(o.history);
 }
 
 /** Whether a run.json saying 'running' describes a training that is still going on. */
@@ -51,7 +51,9 @@ export async function readRun(runFolder: string): Promise<RunRecord> {
   } catch (err) {
     throw new Error(`Cannot read run record ${file}: ${(err as Error).message}`);
   }
-  if (!isRunRecord(record)) throw new Error(`Cannot read run record ${file}: it is not a run record (id, state, startedAt or history missing)`);
+  if (!isRunRecord(record)) throw new Error(`Cannot read run record ${file}: it is not a run record (id, state or history missing)`);
+  // Sorting by start time must not trip over a record without one.
+  if (typeof record.startedAt !== 'string') record.startedAt = '';
   if (record.state === 'running' && !runIsLive(record, runFolder)) {
     return { ...record, state: 'failed', error: record.error ?? `Interrupted: the training process (pid ${record.pid ?? '?'}) is no longer running.` };
   }
