@@ -57,16 +57,32 @@ export class Predictor {
       const { model, metadata } = await loadModel(join(folder, MODEL_DIR));
       const classes = run.dataset?.classes ?? run.metrics?.classes ?? metadata?.classes;
       if (!classes) throw new Error(`${join(folder, RUN_JSON)} names no classes`);
-      return new Predictor(model, classes, run.config.imageSize, run.id, folder);
+      return Predictor.checked(model, classes, run.id, folder);
     }
     const modelDir = existsSync(join(folder, MODEL_JSON)) ? folder : existsSync(join(folder, MODEL_DIR, MODEL_JSON)) ? join(folder, MODEL_DIR) : undefined;
     if (!modelDir) throw new Error(`${folder} is neither a run folder (no ${RUN_JSON}) nor a model folder (no ${MODEL_JSON})`);
     const { model, metadata } = await loadModel(modelDir);
-    const inputShape = model.inputs[0].shape;
-    const imageSize = metadata?.imageSize ?? (inputShape[1] as number);
-    const numClasses = (model.outputs[0].shape as number[])[1];
+    const numClasses = Number((model.outputs[0].shape as number[])[1]);
     const classes = metadata?.classes ?? Array.from({ length: numClasses }, (_, i) => `class ${i}`);
-    return new Predictor(model, classes, imageSize, metadata?.runId ?? basename(folder), folder);
+    return Predictor.checked(model, classes, typeof metadata?.runId === 'string' ? metadata.runId : basename(folder), folder);
+  }
+
+  /** The input size comes from the model itself (never from metadata a folder could exaggerate); the class names must fit its output. */
+  private static checked(model: tfl.LayersModel, classes: unknown[], runId: string, folder: string): Predictor {
+    const input = model.inputs[0].shape;
+    const imageSize = Number(input[1]);
+    const numClasses = Number((model.outputs[0].shape as number[])[1]);
+    const problem =
+      input.length !== 4 || input[1] !== input[2] || input[3] !== 1 || !(imageSize >= 1 && imageSize <= 512)
+        ? `its input is ${JSON.stringify(input)}, not one square gray image of at most 512 px`
+        : classes.length !== numClasses || !classes.every((c) => typeof c === 'string')
+          ? `it has ${numClasses} outputs but ${classes.length} class names`
+          : undefined;
+    if (problem) {
+      model.dispose();
+      throw new Error(`The model in ${folder} cannot classify X-rays: ${problem}`);
+    }
+    return new Predictor(model, classes as string[], imageSize, runId, folder);
   }
 
   async predict(paths: string[], options: PredictOptions): Promise<PredictOutcome[]> {
@@ -109,6 +125,9 @@ export class Predictor {
       probabilities = Array.from(await out.data());
       out.dispose();
       explainedIndex = options.classIndex ?? probabilities.indexOf(Math.max(...probabilities));
+    }
+    if (!probabilities.every(Number.isFinite)) {
+      throw new Error(`the model gave no usable probabilities (${probabilities.join(', ')}): its weights are damaged or it diverged in training`);
     }
     return {
       path,
