@@ -70,7 +70,12 @@ connection.onShutdown(async () => {
 
 connection.onRequest(TrainRequest, guarded((params) => session.start(params)));
 
-connection.onRequest(CancelRequest, (params) => ({ cancelled: session.cancel(params?.runId) }));
+connection.onRequest(CancelRequest, (params) => {
+  const runId: unknown = params?.runId;
+  // A run id of the wrong type names no run: it must not fall back to "whatever is running".
+  if (runId !== undefined && runId !== null && typeof runId !== 'string') return { cancelled: false };
+  return { cancelled: session.cancel(runId ?? undefined) };
+});
 
 connection.onRequest(TrainingStateRequest, () => session.state());
 

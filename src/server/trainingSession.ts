@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { ResponseError } from 'vscode-languageserver/node';
 import { resolveConfig, type TrainConfig } from '../engine/config';
+import { newRunId } from '../engine/runs/runId';
 import type { BatchProgress, DatasetReport, RunRecord, TrainingOutcome } from '../engine/types';
 import {
   BatchProgressNotification,
@@ -22,6 +23,8 @@ import { Throttle } from './throttle';
 import { epochMessage, overallPercent } from './progressText';
 
 interface ActiveRun {
+  /** Chosen before the dataset is read, so a Cancel naming another run never stops this one. */
+  id: string;
   controller: AbortController;
   record?: RunRecord & { folder: string };
   lastBatch?: BatchProgress;
@@ -50,7 +53,7 @@ export class TrainingSession {
 
   cancel(runId?: string): boolean {
     const active = this.active;
-    if (!active || (runId !== undefined && active.record !== undefined && active.record.id !== runId)) return false;
+    if (!active || (runId !== undefined && runId !== null && runId !== active.id)) return false;
     active.controller.abort();
     return true;
   }
@@ -73,7 +76,7 @@ export class TrainingSession {
     }
     const controller = new AbortController();
     let finish!: () => void;
-    const active: ActiveRun = { controller, queue: [], finished: new Promise((r) => (finish = r)) };
+    const active: ActiveRun = { id: newRunId(), controller, queue: [], finished: new Promise((r) => (finish = r)) };
     // Claimed before the first await so a second request arriving meanwhile is refused.
     this.active = active;
     let config: TrainConfig;
@@ -102,6 +105,7 @@ export class TrainingSession {
       return runTraining({
         datasetFolder: params.datasetFolder,
         runsFolder: params.runsFolder,
+        runId: active.id,
         config,
         signal: controller.signal,
         callbacks: {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { initBackend } from '../backend/select';
+import { currentBackend, initBackend } from '../backend/select';
 import type { BackendPreference } from '../config';
 import { decodeImage, readGrayFull } from '../data/decode';
 import { GradCam } from '../gradcam/gradcam';
@@ -24,8 +24,11 @@ export interface PredictOptions {
 }
 
 export interface LoadPredictorOptions {
-  /** Initialise this backend first. Leave out when the caller already did (the training process). */
-  backend?: BackendPreference;
+  /**
+   * Initialise this backend first; 'current' keeps the one this process already uses (a
+   * training's), initialising the default only when there is none. Leave out when the caller did it.
+   */
+  backend?: BackendPreference | 'current';
 }
 
 /** Output names that stay unique across folders holding files of the same name, and across explained classes. */
@@ -50,7 +53,8 @@ export class Predictor {
   /** Loads a run folder (run.json + model/) or a bare model folder (model.json with its metadata). */
   static async load(runFolder: string, options: LoadPredictorOptions = {}): Promise<Predictor> {
     const folder = resolve(runFolder);
-    if (options.backend) await initBackend(options.backend);
+    if (options.backend === 'current') await currentBackend();
+    else if (options.backend) await initBackend(options.backend);
     if (existsSync(join(folder, RUN_JSON))) {
       const run = await readRun(folder);
       if (run.state !== 'completed') throw new Error(`Run ${run.id} is ${run.state}${run.error ? ` (${run.error})` : ''}: it has no model to classify with.`);
