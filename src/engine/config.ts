@@ -63,10 +63,10 @@ export function validateConfig(c: TrainConfig): void {
     if (typeof c[key] !== want) fail(`${key} must be a ${want}, got ${JSON.stringify(c[key])}`);
   }
   if (!Number.isInteger(c.imageSize) || c.imageSize < 22 || c.imageSize > 512) fail(`imageSize must be an integer from 22 (the smallest input the three conv-pool stages can reduce) to 512, got ${c.imageSize}`);
-  if (!Number.isInteger(c.epochs) || c.epochs < 1) fail(`epochs must be a positive integer, got ${c.epochs}`);
-  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) fail(`batchSize must be a positive integer, got ${c.batchSize}`);
+  if (!Number.isInteger(c.epochs) || c.epochs < 1 || c.epochs > 100_000) fail(`epochs must be an integer from 1 to 100000, got ${c.epochs}`);
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1 || c.batchSize > 65_536) fail(`batchSize must be an integer from 1 to 65536, got ${c.batchSize}`);
   if (!(c.learningRate > 0 && c.learningRate < 1)) fail(`learningRate must be in (0, 1), got ${c.learningRate}`);
-  if (!Number.isInteger(c.patience) || c.patience < 0) fail(`patience must be a non-negative integer, got ${c.patience}`);
+  if (!Number.isInteger(c.patience) || c.patience < 0 || c.patience > 100_000) fail(`patience must be an integer from 0 to 100000, got ${c.patience}`);
   if (!(c.valFraction > 0 && c.testFraction > 0 && c.valFraction + c.testFraction < 1)) {
     fail(`valFraction and testFraction must be positive and sum below 1, got ${c.valFraction} and ${c.testFraction}`);
   }
@@ -78,5 +78,5 @@ export function validateConfig(c: TrainConfig): void {
   }
   if (typeof c.augment !== 'boolean') fail(`augment must be true or false, got ${JSON.stringify(c.augment)}`);
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(c.backend)) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
-  if (!Number.isInteger(c.workers) || c.workers < 0) fail(`workers must be a non-negative integer, got ${c.workers}`);
+  if (!Number.isInteger(c.workers) || c.workers < 0 || c.workers > 256) fail(`workers must be an integer from 0 to 256, got ${c.workers}`);
 }

@@ -17,7 +17,8 @@ import {
   TrainRequest,
 } from '../protocol/training';
 import { loadDatasetModule, loadSample, loadStore } from './engine';
-import { messageOf, requireFolder, toResponseError } from './errors';
+import { messageOf, requireAbsolute, requireFolder, toResponseError } from './errors';
+import { checkConfigParam, checkPredictParams, checkSampleParams } from './params';
 import { PredictorCache } from './predictorCache';
 import { TrainingSession } from './trainingSession';
 
@@ -82,9 +83,7 @@ connection.onRequest(TrainingStateRequest, () => session.state());
 connection.onRequest(
   ListRunsRequest,
   guarded(async (params) => {
-    if (typeof params?.runsFolder !== 'string' || params.runsFolder === '') {
-      throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Runs folder: no folder given');
-    }
+    requireAbsolute(params?.runsFolder, 'Runs folder');
     // A runs folder appears with the first run; before that there is simply nothing to list.
     if (!existsSync(params.runsFolder)) return [];
     const { listRuns } = await loadStore();
@@ -95,7 +94,8 @@ connection.onRequest(
 connection.onRequest(
   GetRunRequest,
   guarded(async (params) => {
-    const live = session.liveRecord(params?.runFolder ?? '');
+    if (typeof params?.runFolder !== 'string') throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Run folder: no folder given');
+    const live = session.liveRecord(params.runFolder);
     if (live) return live;
     await requireFolder(params?.runFolder, 'Run folder');
     const { readRun } = await loadStore();
@@ -107,9 +107,7 @@ connection.onRequest(
   PredictRequest,
   guarded(async (params) => {
     await requireFolder(params?.runFolder, 'Run folder');
-    if (!Array.isArray(params.images) || params.images.some((p) => typeof p !== 'string')) {
-      throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Predict: images must be a list of file paths');
-    }
+    checkPredictParams(params);
     let loaded;
     try {
       loaded = await predictors.get(params.runFolder);
@@ -129,6 +127,7 @@ connection.onRequest(
   DatasetReportRequest,
   guarded(async (params, token) => {
     const folder = await requireFolder(params?.datasetFolder, 'Dataset folder');
+    checkConfigParam(params.config);
     const config = resolveConfig(params.config ?? {});
     const { loadDataset } = await loadDatasetModule();
     const loaded = await loadDataset(folder, {
@@ -145,9 +144,8 @@ connection.onRequest(
 connection.onRequest(
   GenerateSampleRequest,
   guarded(async (params) => {
-    if (typeof params?.outDir !== 'string' || params.outDir.trim() === '') {
-      throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Sample dataset: no output folder given');
-    }
+    requireAbsolute(params?.outDir, 'Sample dataset output folder');
+    checkSampleParams(params);
     const { generateSampleDataset } = await loadSample();
     return generateSampleDataset(params.outDir, { fractured: params.fractured, normal: params.normal, size: params.size });
   }),

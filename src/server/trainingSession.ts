@@ -18,7 +18,8 @@ import {
   type TrainResult,
 } from '../protocol/training';
 import { loadPipeline } from './engine';
-import { messageOf, requireFolder, toResponseError } from './errors';
+import { messageOf, requireAbsolute, requireFolder, toResponseError } from './errors';
+import { checkConfigParam } from './params';
 import { Throttle } from './throttle';
 import { epochMessage, overallPercent } from './progressText';
 
@@ -82,11 +83,10 @@ export class TrainingSession {
     let config: TrainConfig;
     try {
       if (!params || typeof params !== 'object') throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Train: no parameters given');
+      checkConfigParam(params.config);
       config = resolveConfig(params.config ?? {});
       await requireFolder(params.datasetFolder, 'Dataset folder');
-      if (typeof params.runsFolder !== 'string' || params.runsFolder.trim() === '') {
-        throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Runs folder: no folder given');
-      }
+      requireAbsolute(params.runsFolder, 'Runs folder');
     } catch (error) {
       this.active = undefined;
       finish();
