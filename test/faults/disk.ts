@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultContext } from './context';
-import { checkAfterFault, checkSettled, hashTree, record, recordCheck, runCli, startCli, TRAIN_ARGS } from './support';
+import { checkAfterFault, checkConsistent, checkSettled, hashTree, record, recordCheck, runCli, startCli, TRAIN_ARGS, whenFileAppears } from './support';
 
 /** Leaves about `free` bytes free on the file system of `dir` with a filler file; returns its path. */
 function fillTo(dir: string, free: number): string {
@@ -41,6 +41,7 @@ export async function diskFaults(ctx: FaultContext, points: number): Promise<str
       const filler = fillTo(mnt, free);
       const r = runCli(args, ctx.dir);
       const { problems, lost } = await checkAfterFault(runsFolder, baseline, ctx.image);
+      problems.push(...(await checkConsistent(runsFolder)));
       if (r.code === null) problems.push('the CLI hung or crashed');
       else if (r.code !== 0 && !/fracture-cnn: /.test(r.stderr)) problems.push(`exit ${r.code} without saying why`);
       rmSync(filler, { force: true });
@@ -49,13 +50,18 @@ export async function diskFaults(ctx: FaultContext, points: number): Promise<str
       for (const name of readdirSync(runsFolder)) if (join(runsFolder, name) !== baseFolder) rmSync(join(runsFolder, name), { recursive: true, force: true });
     }
 
-    // Full from the run's start until its first epoch ends: the run must still complete with its model.
+    // Full from the moment the run's first run.json exists until epoch 2 has ended: the updates
+    // after epoch 1 (and maybe 2) meet a full disk, the run must still complete with its model.
     const cli = startCli(args, ctx.dir);
     let filler: string | undefined;
+    let early = false;
+    const fill = whenFileAppears(runsFolder, /^run\.json$/, () => {
+      early = !/Epoch 1\/3/.test(cli.stdout());
+      filler = fillTo(mnt, 0);
+    });
     const freed = new Promise<void>((resolve) => {
       const poll = setInterval(() => {
-        if (!filler && /^Run \S+ in /m.test(cli.stdout())) filler = fillTo(mnt, 0);
-        if (/Epoch 1\/3/.test(cli.stdout()) || cli.child.exitCode !== null) {
+        if ((filler && /Epoch 2\/3/.test(cli.stdout())) || cli.child.exitCode !== null) {
           clearInterval(poll);
           if (filler) rmSync(filler, { force: true });
           resolve();
@@ -64,10 +70,12 @@ export async function diskFaults(ctx: FaultContext, points: number): Promise<str
     });
     const code = await cli.exited;
     await freed;
-    if (!filler) throw new Error('the run never started');
+    fill.stop();
+    if (!filler || !early) throw new Error('the disk could not be filled before epoch 1 ended');
     const { problems, lost } = await checkAfterFault(runsFolder, baseline, ctx.image);
+    problems.push(...(await checkConsistent(runsFolder)));
     if (code !== 0) problems.push(`a disk full only around epoch 1 failed the run: ${cli.stderr().slice(-400)}`);
-    record('disk full around epoch 1, then freed', problems, lost);
+    record('disk full around epochs 1 and 2, then freed', problems, lost);
 
     // With room again, the next training completes and puts every earlier failure right.
     const next = runCli(args, ctx.dir);

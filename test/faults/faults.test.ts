@@ -49,7 +49,7 @@ describe('fault injection', () => {
     return () => assert.deepEqual(tally.problems.slice(before), []);
   };
 
-  it('survives kill -9 of the CLI training at 6 named moments of the model save and 10 random moments', async () => {
+  it('survives kill -9 of the CLI training at 6 named moments around the model save and 10 random moments, each followed by a training', async () => {
     const check = noNewProblems();
     await killFaults(ctx, 10);
     check();

@@ -1,8 +1,6 @@
 // kill -9 of the CLI's training at random moments, and at the moments files of the model save
 // appear (watched with inotify, so no hook in the engine is needed).
-import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
-import { checkAfterFault, record, startCli, TRAIN_ARGS } from './support';
+import { checkAfterFault, checkSettled, record, runCli, startCli, TRAIN_ARGS, whenFileAppears } from './support';
 import type { FaultContext } from './context';
 
 /** Files whose appearance in the run folder marks a moment worth killing at. */
@@ -13,32 +11,16 @@ const MOMENTS: [string, RegExp][] = [
   ['reports being written', /^\.(report\.md|classification_report\.txt|model_summary\.txt|training_time\.txt)\.\d+\.[0-9a-f]+\.tmp$/],
 ];
 
-/** Kills `pid` with SIGKILL as soon as a file matching `pattern` appears in a new run folder of runsFolder. */
-function killWhenSeen(runsFolder: string, pattern: RegExp, pid: number): { stop: () => void; hit: () => boolean } {
-  const watchers: FSWatcher[] = [];
-  let hit = false;
-  const fire = () => {
-    if (hit) return;
-    hit = true;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
-  const watchRun = (folder: string) => {
-    try {
-      watchers.push(watch(folder, (_e, name) => name && pattern.test(name) && fire()));
-    } catch {
-      // the folder went away
-    }
-  };
-  watchers.push(
-    watch(runsFolder, (_e, name) => {
-      if (name && !name.startsWith('.') && existsSync(join(runsFolder, name))) watchRun(join(runsFolder, name));
-    }),
-  );
-  return { stop: () => watchers.forEach((w) => w.close()), hit: () => hit };
+/**
+ * Right after the kill, readers must not see a running run and nothing earlier may have changed;
+ * then the next training must complete and leave every run folder consistent on disk.
+ */
+async function afterKill(ctx: FaultContext, args: string[]): Promise<{ problems: string[]; lost: boolean }> {
+  const now = await checkAfterFault(ctx.runsFolder, ctx.baseline, ctx.image);
+  const next = runCli(args, ctx.dir);
+  if (next.code !== 0) now.problems.push(`the next training failed: ${next.stderr.slice(-300)}`);
+  now.problems.push(...(await checkSettled(ctx.runsFolder)));
+  return now;
 }
 
 export async function killFaults(ctx: FaultContext, randomPoints: number): Promise<void> {
@@ -46,10 +28,16 @@ export async function killFaults(ctx: FaultContext, randomPoints: number): Promi
   // Named moments first, several times each (the watcher may land a little after the moment).
   for (const [name, pattern] of [...MOMENTS, ...MOMENTS.slice(1, 3)]) {
     const cli = startCli(args, ctx.dir);
-    const w = killWhenSeen(ctx.runsFolder, pattern, cli.child.pid!);
+    const w = whenFileAppears(ctx.runsFolder, pattern, () => {
+      try {
+        process.kill(cli.child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    });
     const code = await cli.exited;
     w.stop();
-    const { problems, lost } = await checkAfterFault(ctx.runsFolder, ctx.baseline, ctx.image);
+    const { problems, lost } = await afterKill(ctx, args);
     if (!w.hit()) problems.push(`the moment "${name}" never came (exit ${code}: ${cli.stderr().slice(-300)})`);
     record(`kill -9 at ${name}`, problems, lost);
   }
@@ -60,7 +48,7 @@ export async function killFaults(ctx: FaultContext, randomPoints: number): Promi
     const timer = setTimeout(() => cli.child.kill('SIGKILL'), delay);
     await cli.exited;
     clearTimeout(timer);
-    const { problems, lost } = await checkAfterFault(ctx.runsFolder, ctx.baseline, ctx.image);
+    const { problems, lost } = await afterKill(ctx, args);
     record(`kill -9 after ${delay} ms`, problems, lost);
   }
 }

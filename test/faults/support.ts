@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadModel } from '../../src/engine/model/io';
 import { Predictor } from '../../src/engine/predict/predictor';
-import { listRuns, processAlive } from '../../src/engine/runs/store';
+import { listRuns, processAlive, readRun } from '../../src/engine/runs/store';
 import type { RunRecord } from '../../src/engine/types';
 
 export const CLI = resolve(__dirname, '../../dist/cli.js');
@@ -62,6 +62,36 @@ export function startCli(args: string[], cwd: string): { child: ChildProcess; ex
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return { child, exited, stdout: () => out, stderr: () => err };
+}
+
+/**
+ * Runs `action` once, as soon as a file matching `pattern` appears in a new run folder of
+ * runsFolder (inotify, so within a millisecond or so of the moment, with no hook in the engine).
+ */
+export function whenFileAppears(runsFolder: string, pattern: RegExp, action: () => void): { stop: () => void; hit: () => boolean } {
+  const watchers: FSWatcher[] = [];
+  let hit = false;
+  const fire = () => {
+    if (hit) return;
+    hit = true;
+    action();
+  };
+  const watchRun = (folder: string) => {
+    try {
+      watchers.push(watch(folder, (_e, name) => name && pattern.test(name) && fire()));
+      // It may have appeared before the watch began.
+      if (readdirSync(folder).some((n) => pattern.test(n))) fire();
+    } catch {
+      // the folder went away
+    }
+  };
+  mkdirSync(runsFolder, { recursive: true });
+  watchers.push(
+    watch(runsFolder, (_e, name) => {
+      if (name && !name.startsWith('.') && existsSync(join(runsFolder, name))) watchRun(join(runsFolder, name));
+    }),
+  );
+  return { stop: () => watchers.forEach((w) => w.close()), hit: () => hit };
 }
 
 /** sha256 of every file under dir, by relative path. */
@@ -122,9 +152,30 @@ export async function checkAfterFault(runsFolder: string, baseline: { folder: st
   return { problems, lost };
 }
 
+/**
+ * The run folder, the Runs view (readRun) and report.md agree: a run that readers do not see as
+ * completed has no model/, and a report.md says the state readers see.
+ */
+export async function checkConsistent(runsFolder: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const folder of runFolders(runsFolder)) {
+    let state: string;
+    try {
+      state = (await readRun(folder)).state;
+    } catch {
+      continue; // no run.json could be written: not a run, nothing claims anything
+    }
+    if (state !== 'completed' && existsSync(join(folder, 'model'))) problems.push(`${folder}: a run shown as ${state} holds a model/`);
+    const report = join(folder, 'report.md');
+    const said = existsSync(report) ? /State: \*\*(\w+)\*\*/.exec(readFileSync(report, 'utf8'))?.[1] : undefined;
+    if (said && said !== state && state !== 'running') problems.push(`${folder}: report.md says ${said}, the run is ${state}`);
+  }
+  return problems;
+}
+
 /** After a training that ran to its end: what a killed or failed run left has been put right on disk. */
 export async function checkSettled(runsFolder: string): Promise<string[]> {
-  const problems: string[] = [];
+  const problems: string[] = await checkConsistent(runsFolder);
   for (const folder of runFolders(runsFolder)) {
     const rec = onDisk(folder);
     if (rec?.state === 'running' && !(rec.pid !== undefined && processAlive(rec.pid))) problems.push(`${folder}: run.json still says running`);

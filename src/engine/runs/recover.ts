@@ -3,9 +3,13 @@
 // files and folders of processes that are gone are removed.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from './atomic';
+import { existsSync } from 'node:fs';
+import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { reportMarkdown } from './reportMarkdown';
 import type { RunRecord } from '../types';
 import { MODEL_DIR, processAlive, readRun, RUN_JSON, runIsLive } from './store';
+
+const REPORT_MD = 'report.md';
 
 /** `.name.<pid>.<hex>.tmp`, as atomic.ts names them. */
 const TMP_NAME = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/;
@@ -42,8 +46,11 @@ export async function recoverInterruptedRuns(runsFolder: string): Promise<string
       if (onDisk?.state !== 'running' || runIsLive(onDisk, folder)) continue;
       // readRun gives the record as readers see it: failed, with the reason.
       const { pid: _pid, ...failed } = await readRun(folder);
+      const ended = { ...failed, endedAt: failed.endedAt ?? new Date().toISOString() };
       await rm(join(folder, MODEL_DIR), { recursive: true, force: true });
-      await writeJsonAtomic(join(folder, RUN_JSON), { ...failed, endedAt: failed.endedAt ?? new Date().toISOString() });
+      // A report.md written just before the kill says 'completed': it must say what happened.
+      if (existsSync(join(folder, REPORT_MD))) await writeFileAtomic(join(folder, REPORT_MD), reportMarkdown(ended));
+      await writeJsonAtomic(join(folder, RUN_JSON), ended);
       recovered.push(folder);
     } catch {
       // Not a run folder, or one another process is changing: leave it.
