@@ -139,5 +139,6 @@ describe('hostile files and folders', () => {
     const full = await readGrayFull(path);
     assert.equal(full.width, 2048);
     assert.equal(full.height, 410);
+    assert.deepEqual([full.sourceWidth, full.sourceHeight], [3000, 600], 'the size in the file is still reported');
   });
 });

@@ -89,13 +89,15 @@ describe('run folders after faults', () => {
     await mkdir(join(killed, `.model.${process.pid}.aaaaaa.tmp`));
     const rec: RunRecord = { id, state: 'running', pid, startedAt: '2026-01-01T00:00:00.000Z', datasetFolder: data, config: resolveConfig(), backend: 'wasm', history: [] };
     await writeFile(join(killed, 'run.json'), JSON.stringify(rec));
+    await writeFile(join(killed, 'report.md'), reportMarkdown({ ...rec, state: 'completed' }));
     const outcome = await runTraining(opts({ runsFolder: runs, config: { ...TINY, epochs: 1 } }));
     assert.equal(outcome.tag, 'completed', outcome.tag === 'failed' ? outcome.message : '');
     const onDisk = JSON.parse(await readFile(join(killed, 'run.json'), 'utf8')) as RunRecord;
     assert.equal(onDisk.state, 'failed');
     assert.match(onDisk.error ?? '', /Interrupted/);
     assert.equal(onDisk.pid, undefined);
-    assert.deepEqual((await readdir(killed)).sort(), [`.model.${process.pid}.aaaaaa.tmp`, 'run.json'], 'model/ and the dead process temporaries are gone; a live one stays');
+    assert.deepEqual((await readdir(killed)).sort(), [`.model.${process.pid}.aaaaaa.tmp`, 'report.md', 'run.json'], 'model/ and the dead process temporaries are gone; a live one stays');
+    assert.match(await readFile(join(killed, 'report.md'), 'utf8'), /State: \*\*failed\*\*/, 'its report says what happened');
   });
 
   it('reports a run of this process that ended without its final state as failed, not running', async () => {

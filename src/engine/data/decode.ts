@@ -29,6 +29,9 @@ export interface GrayImage {
   data: Uint8Array;
   width: number;
   height: number;
+  /** Size of the image in its file (upright), when `data` was shrunk for drawing. */
+  sourceWidth?: number;
+  sourceHeight?: number;
 }
 
 /** Larger files are not read: no supported X-ray export comes near it, and reading one whole would cost its size in memory. */
@@ -179,7 +182,13 @@ export async function readGrayFull(path: string): Promise<GrayImage> {
       .resize(MAX_PICTURE_SIDE, MAX_PICTURE_SIDE, { fit: 'inside', withoutEnlargement: true })
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length), width: out.info.width, height: out.info.height };
+    const image: GrayImage = { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length), width: out.info.width, height: out.info.height };
+    if (Math.max(out.info.width, out.info.height) === MAX_PICTURE_SIDE) {
+      const meta = await grayPipeline(buf, path).metadata();
+      const upright = (meta.orientation ?? 1) >= 5 ? [meta.height, meta.width] : [meta.width, meta.height];
+      if (upright[0] && upright[1]) [image.sourceWidth, image.sourceHeight] = upright;
+    }
+    return image;
   } catch (err) {
     throw asDecodeError(err, buf, path);
   }

@@ -140,8 +140,8 @@ export class Predictor {
       predictedIndex: probabilities.indexOf(Math.max(...probabilities)),
       explainedIndex,
       ...(pictures ?? {}),
-      width: full.width,
-      height: full.height,
+      width: full.sourceWidth ?? full.width,
+      height: full.sourceHeight ?? full.height,
       milliseconds: performance.now() - start,
       runId: this.runId,
     };

@@ -65,7 +65,10 @@ async function writeArtifacts(folder: string, record: RunRecord, model: tfl.Laye
 }
 
 /** The whole job: load data, train, evaluate, write the run folder atomically. Used by the CLI and the training process. */
-export async function runTraining(options: PipelineOptions): Promise<TrainingOutcome & { kind?: FailureKind; folder?: string }> {
+/** What runTraining returns: `unsaved` says what of the run's final state could not be written. */
+export type PipelineOutcome = TrainingOutcome & { kind?: FailureKind; folder?: string; unsaved?: string };
+
+export async function runTraining(options: PipelineOptions): Promise<PipelineOutcome> {
   const cb = options.callbacks ?? {};
   const { signal } = options;
   const started = performance.now();
@@ -172,16 +175,16 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
       const now = new Date().toISOString();
       return { tag: 'cancelled', run: { id: '', state: 'cancelled', startedAt: now, endedAt: now, datasetFolder, config, backend: '', history: [] } };
     }
-    let message = err instanceof Error ? err.message : String(err);
+    const message = err instanceof Error ? err.message : String(err);
+    let unsaved: string | undefined;
     if (record && writer) {
       record.state = 'failed';
       record.error = message;
       record.endedAt = new Date().toISOString();
       delete record.pid;
-      const unsaved = await settle(writer, record);
-      if (unsaved) message += `; ${unsaved}`;
+      unsaved = await settle(writer, record);
     }
-    return { tag: 'failed', message, kind: failureKind(err), ...(record ? { run: record, folder: writer?.folder } : {}) };
+    return { tag: 'failed', message: unsaved ? `${message}; ${unsaved}` : message, kind: failureKind(err), ...(record ? { run: record, folder: writer?.folder } : {}), ...(unsaved ? { unsaved } : {}) };
   } finally {
     model?.dispose();
     if (writer) markRunEnded(writer.folder);
@@ -202,12 +205,12 @@ async function settle(writer: RunWriter, record: RunRecord): Promise<string | un
   return problems.length ? problems.join('; ') : undefined;
 }
 
-async function endCancelled(record: RunRecord, writer: RunWriter): Promise<TrainingOutcome & { folder?: string }> {
+async function endCancelled(record: RunRecord, writer: RunWriter): Promise<PipelineOutcome> {
   record.state = 'cancelled';
   record.endedAt = new Date().toISOString();
   delete record.pid;
   const unsaved = await settle(writer, record);
-  if (unsaved) return { tag: 'failed', message: `Training cancelled, but ${unsaved}`, run: record, folder: writer.folder };
+  if (unsaved) return { tag: 'failed', message: `Training cancelled, but ${unsaved}`, run: record, folder: writer.folder, unsaved };
   return { tag: 'cancelled' as const, run: record, folder: writer.folder };
 }
 
