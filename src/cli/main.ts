@@ -106,11 +106,25 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  // Exit explicitly: training worker threads or backend handles must not keep a finished command alive.
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`fracture-cnn: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(EXIT.failed);
-  },
-);
+/** Resolves once everything written to `stream` has been handed to the operating system. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.writableLength === 0) resolve();
+    else stream.once('drain', () => resolve());
+  });
+}
+
+/**
+ * Exits explicitly, so training worker threads or backend handles cannot keep a finished command
+ * alive, but only after stdout and stderr are drained: a pipe to a slow reader would otherwise
+ * lose all output past its 64 KiB buffer.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (err: unknown) => {
+  process.stderr.write(`fracture-cnn: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  exitWhenFlushed(EXIT.failed);
+});

@@ -112,7 +112,8 @@ export async function runTrainCommand(cmd: TrainCommand): Promise<{ code: number
         return { code: EXIT.cancelled, outcome };
       case 'failed':
         process.stderr.write(`fracture-cnn: ${outcome.kind === 'dataset' ? 'dataset error' : outcome.kind === 'config' ? 'invalid setting' : 'training failed'}: ${outcome.message}\n`);
-        if (outcome.folder) process.stderr.write(`Run marked failed in ${outcome.folder}\n`);
+        if (outcome.folder && outcome.unsaved) process.stderr.write(`The run folder ${outcome.folder} could not be updated; it shows as failed (interrupted) now that this command ends.\n`);
+        else if (outcome.folder) process.stderr.write(`Run marked failed in ${outcome.folder}\n`);
         return { code: outcome.kind === 'dataset' ? EXIT.dataset : outcome.kind === 'config' ? EXIT.usage : EXIT.failed, outcome };
     }
   } finally {

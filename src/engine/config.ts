@@ -84,7 +84,8 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   if (!MODEL_PRESETS.includes(preset)) throw new RangeError(`Invalid training setting: model must be one of ${MODEL_PRESETS.join(', ')}, got ${String(preset)}`);
   const merged: TrainConfig = { ...DEFAULT_CONFIG, ...PRESET_RECIPES[preset] };
   for (const [key, value] of Object.entries(partial) as [keyof TrainConfig, unknown][]) {
-    if (value !== undefined && value !== null) (merged as unknown as Record<string, unknown>)[key] = value;
+    // Only known settings: a key such as __proto__ from a JSON message must not reach the object.
+    if (value !== undefined && value !== null && Object.hasOwn(DEFAULT_CONFIG, key)) (merged as unknown as Record<string, unknown>)[key] = value;
   }
   validateConfig(merged);
   return merged;
@@ -92,17 +93,24 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
 
 const oneOf = (value: unknown, allowed: readonly string[]) => typeof value === 'string' && allowed.includes(value);
 
+/** Beyond this the focal loss all but ignores every example the model already gets roughly right. */
+export const MAX_FOCAL_GAMMA = 5;
+
 export function validateConfig(c: TrainConfig): void {
   const fail = (msg: string): never => {
     throw new RangeError(`Invalid training setting: ${msg}`);
   };
+  for (const key of Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[]) {
+    const want = typeof DEFAULT_CONFIG[key];
+    if (typeof c[key] !== want) fail(`${key} must be a ${want}, got ${JSON.stringify(c[key])}`);
+  }
   if (!oneOf(c.model, MODEL_PRESETS)) fail(`model must be one of ${MODEL_PRESETS.join(', ')}, got ${c.model}`);
   if (!Number.isInteger(c.imageSize) || c.imageSize < 22 || c.imageSize > 512) fail(`imageSize must be an integer from 22 (the smallest input the three conv-pool stages can reduce) to 512, got ${c.imageSize}`);
-  if (!Number.isInteger(c.epochs) || c.epochs < 1) fail(`epochs must be a positive integer, got ${c.epochs}`);
-  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) fail(`batchSize must be a positive integer, got ${c.batchSize}`);
+  if (!Number.isInteger(c.epochs) || c.epochs < 1 || c.epochs > 100_000) fail(`epochs must be an integer from 1 to 100000, got ${c.epochs}`);
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1 || c.batchSize > 65_536) fail(`batchSize must be an integer from 1 to 65536, got ${c.batchSize}`);
   if (!(c.learningRate > 0 && c.learningRate < 1)) fail(`learningRate must be in (0, 1), got ${c.learningRate}`);
   if (!oneOf(c.lrSchedule, ['cosine', 'constant'])) fail(`lrSchedule must be cosine or constant, got ${c.lrSchedule}`);
-  if (!Number.isInteger(c.patience) || c.patience < 0) fail(`patience must be a non-negative integer, got ${c.patience}`);
+  if (!Number.isInteger(c.patience) || c.patience < 0 || c.patience > 100_000) fail(`patience must be an integer from 0 to 100000, got ${c.patience}`);
   if (!oneOf(c.selectBy, ['auto', 'loss'])) fail(`selectBy must be auto or loss, got ${c.selectBy}`);
   if (!Number.isSafeInteger(c.seed)) fail(`seed must be an integer, got ${c.seed}`);
   if (!(c.valFraction > 0 && c.testFraction > 0 && c.valFraction + c.testFraction < 1)) {
@@ -111,7 +119,9 @@ export function validateConfig(c: TrainConfig): void {
   if (!oneOf(c.classWeighting, ['auto', 'balanced', 'none'])) fail(`classWeighting must be auto, balanced or none, got ${c.classWeighting}`);
   if (!oneOf(c.sampling, ['shuffle', 'balanced'])) fail(`sampling must be shuffle or balanced, got ${c.sampling}`);
   if (!oneOf(c.loss, ['crossentropy', 'focal'])) fail(`loss must be crossentropy or focal, got ${c.loss}`);
-  if (typeof c.focalGamma !== 'number' || !(c.focalGamma >= 0 && c.focalGamma <= 10)) fail(`focalGamma must be a number from 0 to 10, got ${c.focalGamma}`);
+  if (typeof c.focalGamma !== 'number' || !(c.focalGamma >= 0 && c.focalGamma <= MAX_FOCAL_GAMMA)) {
+    fail(`focalGamma must be a number from 0 to ${MAX_FOCAL_GAMMA} (2 is usual), got ${c.focalGamma}`);
+  }
   if (typeof c.augment !== 'boolean') fail(`augment must be true or false, got ${String(c.augment)}`);
   if (typeof c.tta !== 'boolean') fail(`tta must be true or false, got ${String(c.tta)}`);
   if (typeof c.targetSensitivity !== 'number' || !(c.targetSensitivity === 0 || (c.targetSensitivity > 0 && c.targetSensitivity < 1))) {
@@ -121,6 +131,6 @@ export function validateConfig(c: TrainConfig): void {
   if (typeof c.cutLayer !== 'string') fail(`cutLayer must be a layer name, got ${String(c.cutLayer)}`);
   if (!Number.isInteger(c.freezeEpochs) || c.freezeEpochs < 0) fail(`freezeEpochs must be a non-negative integer, got ${c.freezeEpochs}`);
   if (!oneOf(c.backend, ['auto', 'tensorflow', 'wasm', 'cpu'])) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
-  if (!Number.isInteger(c.workers) || c.workers < 0) fail(`workers must be a non-negative integer, got ${c.workers}`);
+  if (!Number.isInteger(c.workers) || c.workers < 0 || c.workers > 256) fail(`workers must be an integer from 0 to 256, got ${c.workers}`);
   if (!['patient', 'study', 'none'].includes(c.groupBy)) fail(`groupBy must be patient, study or none, got ${c.groupBy}`);
 }

@@ -7,13 +7,29 @@ export interface IpcMessage<Params> {
   params: Params;
 }
 
+/** Checks a message's params at run time: messages cross a trust boundary, so types alone prove nothing. */
+export type ParamsCheck = (params: unknown) => boolean;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A path or id: a non-empty string of sane length without NUL characters. */
+const isName = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length > 0 && v.length <= max && !v.includes('\0');
+const anyParams: ParamsCheck = (p) => p === undefined || isRecord(p);
+const pathParams: ParamsCheck = (p) => isRecord(p) && isName(p.path);
+
+/** Largest export the page may send (a PNG of the curves is well under 1 MB). */
+export const MAX_EXPORT_CHARS = 32 * 1024 * 1024;
+
 export class IpcMessageType<Params> {
-  constructor(readonly method: string) {}
+  constructor(
+    readonly method: string,
+    private readonly check: ParamsCheck = anyParams,
+  ) {}
   create(params: Params): IpcMessage<Params> {
     return { method: this.method, params };
   }
+  /** The method matches and the params have the shape and types this message needs. */
   is(message: unknown): message is IpcMessage<Params> {
-    return typeof message === 'object' && message !== null && (message as IpcMessage<unknown>).method === this.method;
+    return isRecord(message) && message.method === this.method && this.check(message.params);
   }
 }
 
@@ -22,9 +38,9 @@ export class IpcMessageType<Params> {
 /** webview -> host: the page has loaded and wants a full state snapshot. */
 export const ReadyCommand = new IpcMessageType<Record<string, never>>('webview/ready');
 /** webview -> host: open a file (an image, a report) in an editor. */
-export const OpenFileCommand = new IpcMessageType<{ path: string }>('webview/openFile');
+export const OpenFileCommand = new IpcMessageType<{ path: string }>('webview/openFile', pathParams);
 /** webview -> host: classify an image with Grad-CAM. */
-export const ClassifyImageCommand = new IpcMessageType<{ path: string }>('webview/classifyImage');
+export const ClassifyImageCommand = new IpcMessageType<{ path: string }>('webview/classifyImage', pathParams);
 /** webview -> host: start training (the "Train a model" button). */
 export const TrainModelCommand = new IpcMessageType<Record<string, never>>('webview/trainModel');
 
@@ -44,15 +60,25 @@ export interface DashboardState {
 }
 
 /** host -> webview: the complete dashboard state; always a snapshot, never a delta. */
-export const DidChangeDashboardStateNotification = new IpcMessageType<{ state: DashboardState }>('dashboard/didChangeState');
+export const DidChangeDashboardStateNotification = new IpcMessageType<{ state: DashboardState }>('dashboard/didChangeState', (p) => isRecord(p) && isRecord(p.state));
 /** webview -> host: show another run. */
-export const SelectRunCommand = new IpcMessageType<{ runId: string }>('dashboard/selectRun');
+export const SelectRunCommand = new IpcMessageType<{ runId: string }>('dashboard/selectRun', (p) => isRecord(p) && isName(p.runId, 256));
 /** webview -> host: save an export into the run folder. PNG data is base64 without a data: prefix. */
 export const ExportCommand = new IpcMessageType<{ runId: string; fileName: string; kind: 'png' | 'markdown'; data: string }>(
   'dashboard/export',
+  (p) =>
+    isRecord(p) &&
+    isName(p.runId, 256) &&
+    isName(p.fileName, 255) &&
+    (p.kind === 'png' || p.kind === 'markdown') &&
+    typeof p.data === 'string' &&
+    p.data.length <= MAX_EXPORT_CHARS,
 );
 /** host -> webview: an export was written. */
-export const DidExportNotification = new IpcMessageType<{ path: string } | { error: string }>('dashboard/didExport');
+export const DidExportNotification = new IpcMessageType<{ path: string } | { error: string }>(
+  'dashboard/didExport',
+  (p) => isRecord(p) && (typeof p.path === 'string' || typeof p.error === 'string'),
+);
 
 // ---- classify panel ----
 
@@ -89,6 +115,9 @@ export interface ClassifyViewState {
 }
 
 /** host -> webview: the complete classify state. */
-export const DidChangeClassifyStateNotification = new IpcMessageType<{ state: ClassifyState }>('classify/didChangeState');
+export const DidChangeClassifyStateNotification = new IpcMessageType<{ state: ClassifyState }>('classify/didChangeState', (p) => isRecord(p) && isRecord(p.state));
 /** webview -> host: redraw an image's Grad-CAM for another class ("where does it see 'normal'?"). */
-export const ExplainClassCommand = new IpcMessageType<{ path: string; classIndex: number }>('classify/explainClass');
+export const ExplainClassCommand = new IpcMessageType<{ path: string; classIndex: number }>(
+  'classify/explainClass',
+  (p) => pathParams(p) && Number.isInteger((p as { classIndex?: unknown }).classIndex) && ((p as { classIndex: number }).classIndex) >= 0,
+);

@@ -1,6 +1,7 @@
 // Turns whatever the engine throws into a ResponseError the client can show as is:
 // the training process answers bad input with an error, it never dies of it.
 import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { ResponseError } from 'vscode-languageserver/node';
 import { DatasetError } from '../engine/data/errors';
 import { TrainingErrorCodes } from '../protocol/training';
@@ -20,11 +21,18 @@ export function toResponseError(error: unknown, context?: string): ResponseError
   return new ResponseError(TrainingErrorCodes.failed, message);
 }
 
+/**
+ * Paths from the client are absolute (the extension resolves settings against the workspace):
+ * a relative one would be resolved against this process's working folder, which nobody chose.
+ */
+export function requireAbsolute(path: unknown, what: string): asserts path is string {
+  if (typeof path !== 'string' || path.trim() === '') throw new ResponseError(TrainingErrorCodes.invalidSettings, `${what}: no folder given`);
+  if (!isAbsolute(path) || path.includes('\0') || path.length > 4096) throw new ResponseError(TrainingErrorCodes.invalidSettings, `${what} must be an absolute path, got ${JSON.stringify(path.slice(0, 200))}`);
+}
+
 /** Rejects with a notFound ResponseError unless `path` is an existing folder. */
 export async function requireFolder(path: unknown, what: string): Promise<string> {
-  if (typeof path !== 'string' || path.trim() === '') {
-    throw new ResponseError(TrainingErrorCodes.invalidSettings, `${what}: no folder given`);
-  }
+  requireAbsolute(path, what);
   try {
     const info = await stat(path);
     if (!info.isDirectory()) throw new ResponseError(TrainingErrorCodes.notFound, `${what} is not a folder: ${path}`);

@@ -15,7 +15,8 @@ import {
   TrainRequest,
 } from '../protocol/training';
 import { loadSample, loadStore } from './engine';
-import { messageOf, requireFolder, toResponseError } from './errors';
+import { messageOf, requireAbsolute, requireFolder, toResponseError } from './errors';
+import { checkPredictParams, checkSampleParams } from './params';
 import { PredictorCache } from './predictorCache';
 import { TrainingSession } from './trainingSession';
 
@@ -61,16 +62,19 @@ connection.onShutdown(async () => {
 
 connection.onRequest(TrainRequest, guarded((params) => session.start(params)));
 
-connection.onRequest(CancelRequest, (params) => ({ cancelled: session.cancel(params?.runId) }));
+connection.onRequest(CancelRequest, (params) => {
+  const runId: unknown = params?.runId;
+  // A run id of the wrong type names no run: it must not fall back to "whatever is running".
+  if (runId !== undefined && runId !== null && typeof runId !== 'string') return { cancelled: false };
+  return { cancelled: session.cancel(runId ?? undefined) };
+});
 
 connection.onRequest(TrainingStateRequest, () => session.state());
 
 connection.onRequest(
   ListRunsRequest,
   guarded(async (params) => {
-    if (typeof params?.runsFolder !== 'string' || params.runsFolder === '') {
-      throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Runs folder: no folder given');
-    }
+    requireAbsolute(params?.runsFolder, 'Runs folder');
     // A runs folder appears with the first run; before that there is simply nothing to list.
     if (!existsSync(params.runsFolder)) return [];
     const { listRuns } = await loadStore();
@@ -81,7 +85,8 @@ connection.onRequest(
 connection.onRequest(
   GetRunRequest,
   guarded(async (params) => {
-    const live = session.liveRecord(params?.runFolder ?? '');
+    if (typeof params?.runFolder !== 'string') throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Run folder: no folder given');
+    const live = session.liveRecord(params.runFolder);
     if (live) return live;
     await requireFolder(params?.runFolder, 'Run folder');
     const { readRun } = await loadStore();
@@ -93,9 +98,7 @@ connection.onRequest(
   PredictRequest,
   guarded(async (params) => {
     await requireFolder(params?.runFolder, 'Run folder');
-    if (!Array.isArray(params.images) || params.images.some((p) => typeof p !== 'string')) {
-      throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Predict: images must be a list of file paths');
-    }
+    checkPredictParams(params);
     let loaded;
     try {
       loaded = await predictors.get(params.runFolder);
@@ -114,9 +117,8 @@ connection.onRequest(
 connection.onRequest(
   GenerateSampleRequest,
   guarded(async (params) => {
-    if (typeof params?.outDir !== 'string' || params.outDir.trim() === '') {
-      throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Sample dataset: no output folder given');
-    }
+    requireAbsolute(params?.outDir, 'Sample dataset output folder');
+    checkSampleParams(params);
     const { generateSampleDataset } = await loadSample();
     return generateSampleDataset(params.outDir, { fractured: params.fractured, normal: params.normal, size: params.size });
   }),

@@ -27,8 +27,9 @@ export class PredictorCache {
     }
     this.drop();
     const started = performance.now();
-    // A process that has not trained yet has no backend: initialise the default one (a no-op when a training did).
-    const entry: Entry = { folder, predictor: loadPredictor().then(({ Predictor }) => Predictor.load(folder, { backend: 'auto' })) };
+    // The backend a training in this process set up, or the default one when none did: never
+    // switch a running training's backend under it.
+    const entry: Entry = { folder, predictor: loadPredictor().then(({ Predictor }) => Predictor.load(folder, { backend: 'current' })) };
     this.entry = entry;
     try {
       const predictor = await entry.predictor;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { ResponseError } from 'vscode-languageserver/node';
 import { resolveConfig, type TrainConfig } from '../engine/config';
+import { newRunId } from '../engine/runs/runId';
 import type { BatchProgress, DatasetReport, RunRecord, TrainingOutcome } from '../engine/types';
 import {
   BatchProgressNotification,
@@ -17,11 +18,14 @@ import {
   type TrainResult,
 } from '../protocol/training';
 import { loadPipeline } from './engine';
-import { messageOf, requireFolder, toResponseError } from './errors';
+import { messageOf, requireAbsolute, requireFolder, toResponseError } from './errors';
+import { checkConfigParam } from './params';
 import { throttle } from '../shared/throttle';
 import { epochMessage, overallPercent } from './progressText';
 
 interface ActiveRun {
+  /** Chosen before the dataset is read, so a Cancel naming another run never stops this one. */
+  id: string;
   controller: AbortController;
   record?: RunRecord & { folder: string };
   lastBatch?: BatchProgress;
@@ -50,7 +54,7 @@ export class TrainingSession {
 
   cancel(runId?: string): boolean {
     const active = this.active;
-    if (!active || (runId !== undefined && active.record !== undefined && active.record.id !== runId)) return false;
+    if (!active || (runId !== undefined && runId !== null && runId !== active.id)) return false;
     active.controller.abort();
     return true;
   }
@@ -73,17 +77,16 @@ export class TrainingSession {
     }
     const controller = new AbortController();
     let finish!: () => void;
-    const active: ActiveRun = { controller, queue: [], finished: new Promise((r) => (finish = r)) };
+    const active: ActiveRun = { id: newRunId(), controller, queue: [], finished: new Promise((r) => (finish = r)) };
     // Claimed before the first await so a second request arriving meanwhile is refused.
     this.active = active;
     let config: TrainConfig;
     try {
       if (!params || typeof params !== 'object') throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Train: no parameters given');
+      checkConfigParam(params.config);
       config = resolveConfig(params.config ?? {});
       await requireFolder(params.datasetFolder, 'Dataset folder');
-      if (typeof params.runsFolder !== 'string' || params.runsFolder.trim() === '') {
-        throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Runs folder: no folder given');
-      }
+      requireAbsolute(params.runsFolder, 'Runs folder');
     } catch (error) {
       this.active = undefined;
       finish();
@@ -112,6 +115,7 @@ export class TrainingSession {
       return runTraining({
         datasetFolder: params.datasetFolder,
         runsFolder: params.runsFolder,
+        runId: active.id,
         config,
         signal: controller.signal,
         callbacks: {

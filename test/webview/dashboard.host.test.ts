@@ -83,7 +83,8 @@ describe('dashboard host logic', () => {
     assert.equal(s.lastBatch, undefined);
     const first = completed.metrics!.misclassified[0]!.path;
     assert.equal(s.imageUris[first], `vscode-resource:${first}`);
-    assert.deepEqual(h.allowed, [completed.datasetFolder]);
+    // Thumbnails load from the folders holding the mistakes, not the whole dataset folder run.json names.
+    assert.deepEqual(h.allowed.sort(), [`${completed.datasetFolder}/fractured`, `${completed.datasetFolder}/not fractured`]);
   });
 
   it('switches to a training that starts while the panel is open, and to its report when it ends', async () => {

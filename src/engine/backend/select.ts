@@ -77,6 +77,18 @@ async function pick(preference: BackendPreference): Promise<BackendInfo> {
   return { ...info, detail: `${info.detail}; ${notes.join('; ')}` };
 }
 
+/** The backend the last initBackend call of this process settled on. */
+let inUse: BackendInfo | undefined;
+
+/**
+ * The backend this process already uses, else the default one. For work that runs beside a
+ * training (Classify): the backend is global to the process, so switching it would move the
+ * training's remaining steps onto another backend.
+ */
+export async function currentBackend(): Promise<BackendInfo> {
+  return inUse ?? initBackend('auto');
+}
+
 /** Picks and initialises the TensorFlow.js backend: tfjs-node if it loads, else wasm with our training kernels, else cpu. */
 export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
   let pending = current.get(preference);
@@ -88,5 +100,6 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
   const info = await pending;
   // Another preference may have switched the global backend since: switch back (cheap once initialised).
   if (tf.getBackend() !== info.name) await tf.setBackend(info.name);
+  inUse = info;
   return info;
 }

@@ -64,6 +64,39 @@ function readSalt(cacheRoot: string): string {
   return salt;
 }
 
+const SKIP_REASONS = new Set<string>(['unreadable', 'empty', 'truncated', 'not-an-image', 'unsupported']);
+/** Segment names as put() makes them: nothing else (no path) may be opened from the cache folder. */
+const SEGMENT_NAME = /^seg-[0-9a-z]+-\d+-[0-9a-z]+\.u8$/;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Entries a damaged or hand-edited index.json may hold are dropped one by one (the image is
+ * decoded again), so no later run trips over them. Null-prototype maps: a hash key such as
+ * "__proto__" stays a plain key.
+ */
+function validEntries(raw: Record<string, unknown>): Record<string, Entry> {
+  const out: Record<string, Entry> = Object.create(null);
+  for (const [hash, e] of Object.entries(raw)) {
+    if (!Array.isArray(e)) continue;
+    const groups = e.length === 4 && Array.isArray(e[3]) && e[3].length === 2 && e[3].every((g: unknown) => typeof g === 'string');
+    const pixels = (e.length === 3 || groups) && typeof e[0] === 'string' && SEGMENT_NAME.test(e[0]) && Number.isSafeInteger(e[1]) && e[1] >= 0 && Number.isInteger(e[2]);
+    const skip = e.length === 2 && SKIP_REASONS.has(e[0]) && typeof e[1] === 'string';
+    if (pixels || skip) out[hash] = e as Entry;
+  }
+  return out;
+}
+
+function validStamps(raw: Record<string, unknown>): Record<string, FileStamp> {
+  const out: Record<string, FileStamp> = Object.create(null);
+  for (const [rel, s] of Object.entries(raw)) {
+    if (Array.isArray(s) && s.length === 4 && typeof s[0] === 'number' && typeof s[1] === 'number' && typeof s[2] === 'number' && typeof s[3] === 'string') out[rel] = s as FileStamp;
+  }
+  return out;
+}
+
 export class PixelCache {
   private index: IndexFile;
   private salt = '';
@@ -99,8 +132,9 @@ export class PixelCache {
   private static readIndex(dir: string, imageSize: number): IndexFile | undefined {
     try {
       const idx = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as IndexFile;
-      if (idx.format !== 'fracture-cnn-pixels' || idx.version !== 1 || idx.imageSize !== imageSize) return undefined;
-      return idx;
+      if (!isObject(idx) || idx.format !== 'fracture-cnn-pixels' || idx.version !== 1 || idx.imageSize !== imageSize) return undefined;
+      if (!isObject(idx.entries) || !isObject(idx.files)) return undefined;
+      return { ...idx, entries: validEntries(idx.entries), files: validStamps(idx.files) };
     } catch {
       return undefined; // missing or damaged: start afresh
     }

@@ -1,7 +1,7 @@
 // The one preprocessing path shared by training, evaluation and prediction: any supported file
 // becomes imageSize x imageSize gray uint8, so a model never sees pixels prepared differently
 // from the ones it was trained on.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import sharp from 'sharp';
 import type { DicomFacts, SkipReason } from '../types';
 import { BmpError, decodeBmp } from './bmp';
@@ -32,6 +32,9 @@ export interface GrayImage {
   data: Uint8Array;
   width: number;
   height: number;
+  /** Size of the image in its file (upright), when `data` was shrunk for drawing. */
+  sourceWidth?: number;
+  sourceHeight?: number;
 }
 
 /** Who an image belongs to, for keeping one patient's images in one split; raw, so hash before storing. */
@@ -44,6 +47,19 @@ interface Pipeline {
   image: sharp.Sharp;
   dicom?: DicomPicture;
 }
+
+/** Larger files are not read: no supported X-ray export comes near it, and reading one whole would cost its size in memory. */
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+/** Decoding stops above this many pixels (10000 x 10000): the gray image alone would take 100 MB. */
+export const MAX_INPUT_PIXELS = 100_000_000;
+/** Overlays and the full-size gray picture are drawn at most this wide or high. */
+export const MAX_PICTURE_SIDE = 2048;
+/**
+ * Even a flat, all-black baseline JPEG needs about one byte per 500 pixels; a header claiming
+ * far more pixels than the data can hold is a damaged or hostile file, which libjpeg would
+ * otherwise "decode" as flat gray.
+ */
+const MAX_JPEG_PIXELS_PER_BYTE = 4096;
 
 const TRUNCATION = /premature end|end of stream|unexpected end|truncat|not enough data|end of file|short read/i;
 
@@ -80,7 +96,7 @@ async function grayPipeline(buf: Uint8Array, path: string): Promise<Pipeline> {
   } else {
     // failOn 'truncated': a file cut short must fail instead of decoding as half grey, while
     // the harmless warnings many real JPEG exports carry still load.
-    image = sharp(buf, { failOn: 'truncated', autoOrient: true });
+    image = sharp(buf, { failOn: 'truncated', autoOrient: true, limitInputPixels: MAX_INPUT_PIXELS });
   }
   // Gray as the output colourspace rather than greyscale(): libvips then converts after the
   // shrink, on 48x48 pixels instead of the full image, which saves a quarter of a PNG's decode time.
@@ -94,22 +110,65 @@ function asDecodeError(err: unknown, buf: Uint8Array, path: string): DecodeError
   if (TRUNCATION.test(detail) || (sniffed.kind === 'image' && looksTruncated(buf, sniffed.format))) {
     return new DecodeError(path, 'truncated', detail);
   }
-  if (/pixel limit|too large|exceeds/i.test(detail)) return new DecodeError(path, 'unsupported', detail);
+  if (/pixel limit/i.test(detail)) return new DecodeError(path, 'unsupported', `image has more than ${MAX_INPUT_PIXELS / 1e6} million pixels (${detail})`);
+  if (/too large|exceeds/i.test(detail)) return new DecodeError(path, 'unsupported', detail);
   return new DecodeError(path, 'unreadable', detail);
 }
 
+function fileKind(st: Stats): string {
+  if (st.isDirectory()) return 'is a folder';
+  if (st.isFIFO()) return 'is a named pipe (FIFO), not a regular file';
+  if (st.isSocket()) return 'is a socket, not a regular file';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'is a device, not a regular file';
+  return 'is not a regular file';
+}
+
 /**
- * Reads a file, naming the file and the reason on failure. Synchronous on purpose: one read
- * call from the page cache costs less than the four thread-pool round trips of fs/promises,
- * and those threads are the ones sharp decodes on.
+ * Reads a file, naming the file and the reason on failure. Only regular files are read, and
+ * only up to MAX_IMAGE_FILE_BYTES: the file is opened without blocking (a named pipe would wait
+ * for a writer forever) and checked through its descriptor before any byte is read. Synchronous
+ * on purpose: one read from the page cache costs less than the four thread-pool round trips of
+ * fs/promises, and those threads are the ones sharp decodes on.
  */
 export function readImageFile(path: string): Buffer {
+  let fd: number;
   try {
-    return readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'EISDIR' ? 'is a folder' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'ENOENT' ? 'file no longer exists' : e.message;
     throw new DecodeError(path, 'unreadable', why);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new DecodeError(path, 'unreadable', fileKind(st));
+    if (st.size > MAX_IMAGE_FILE_BYTES) {
+      throw new DecodeError(path, 'unsupported', `file is ${(st.size / 2 ** 20).toFixed(0)} MiB, larger than the ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB an image may have`);
+    }
+    // Bounded by the size seen now: a file that grows while it is read is cut there.
+    const buf = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === buf.length ? buf : buf.subarray(0, got);
+  } catch (err) {
+    if (err instanceof DecodeError) throw err;
+    throw new DecodeError(path, 'unreadable', (err as Error).message);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A JPEG whose header claims far more pixels than its bytes can hold. */
+async function checkJpegSize(buf: Uint8Array, path: string): Promise<void> {
+  const sniffed = sniffFormat(buf);
+  if (sniffed.kind !== 'image' || sniffed.format !== 'jpeg') return;
+  const { width = 0, height = 0 } = await sharp(buf).metadata();
+  if (width * height > MAX_JPEG_PIXELS_PER_BYTE * buf.length) {
+    throw new DecodeError(path, 'truncated', `header says ${width}x${height} pixels, but the file holds only ${buf.length} bytes: most of the image is missing`);
   }
 }
 
@@ -121,6 +180,7 @@ export async function decodeImageBuffer(buf: Uint8Array, path: string, imageSize
 /** As decodeImageBuffer, with the patient and study a DICOM file names (raw: hash them before keeping). */
 export async function decodeForDataset(buf: Uint8Array, path: string, imageSize: number): Promise<{ pixels: Uint8Array; identity?: ImageIdentity }> {
   try {
+    await checkJpegSize(buf, path);
     const { image, dicom } = await grayPipeline(buf, path);
     const out = await image
       .resize(imageSize, imageSize, { fit: 'fill' })
@@ -142,16 +202,30 @@ export async function decodeImage(path: string, imageSize: number): Promise<Uint
 }
 
 /**
- * The image as gray at its own resolution (upright per EXIF; DICOM windowed as a viewer shows it),
- * for drawing overlays on, with a DICOM file's header facts. Throws DecodeError.
+ * The image as gray (upright per EXIF; DICOM windowed as a viewer shows it), for drawing overlays
+ * on: at its own resolution, or shrunk to MAX_PICTURE_SIDE when larger, with a DICOM file's header
+ * facts. Throws DecodeError.
  */
 export async function readGrayFull(path: string): Promise<GrayImage & { dicom?: DicomFacts }> {
   const buf = readImageFile(path);
   try {
-    const { image, dicom } = await grayPipeline(buf, path);
-    if (dicom) return { ...dicom.image, dicom: dicom.facts };
-    const out = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length), width: out.info.width, height: out.info.height };
+    await checkJpegSize(buf, path);
+    const { image: pipeline, dicom } = await grayPipeline(buf, path);
+    const out = await pipeline
+      .resize(MAX_PICTURE_SIDE, MAX_PICTURE_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    const image: GrayImage & { dicom?: DicomFacts } = { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length), width: out.info.width, height: out.info.height };
+    if (dicom) image.dicom = dicom.facts;
+    if (Math.max(out.info.width, out.info.height) === MAX_PICTURE_SIDE) {
+      if (dicom) [image.sourceWidth, image.sourceHeight] = [dicom.image.width, dicom.image.height];
+      else {
+        const meta = await (await grayPipeline(buf, path)).image.metadata();
+        const upright = (meta.orientation ?? 1) >= 5 ? [meta.height, meta.width] : [meta.width, meta.height];
+        if (upright[0] && upright[1]) [image.sourceWidth, image.sourceHeight] = upright;
+      }
+    }
+    return image;
   } catch (err) {
     throw asDecodeError(err, buf, path);
   }

@@ -89,6 +89,11 @@ export async function ingest(files: ScannedFile[], cache: PixelCache, opts: Inge
       skip(i, new DecodeError(f.path, 'unreadable', (err as Error).message));
       return;
     }
+    // A named pipe or device has size 0 but is not empty: it is not a file to read at all.
+    if (!st.isFile()) {
+      skip(i, new DecodeError(f.path, 'unreadable', st.isFIFO() ? 'is a named pipe (FIFO), not a regular file' : st.isDirectory() ? 'is a folder' : 'is not a regular file (a device or socket)'));
+      return;
+    }
     const known = cache.hashFor(f.rel, st.size, st.mtimeMs, st.ino);
     if (known && fromCache(i, known)) return;
     if (st.size === 0) {

@@ -75,11 +75,12 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
   root = resolve(root);
   const scan = await scanDataset(root);
   const warnings = [...scan.warnings];
+  const unread = scan.skipped.length ? ` Folders that could not be read: ${scan.skipped.map((s) => `${s.path} (${s.detail})`).join('; ')}.` : '';
   if (scan.files.length === 0) {
-    throw new DatasetError(root, `Dataset folder ${root} has no class subfolders with images. Put each class's images in its own subfolder, for example ${join(root, 'fractured')} and ${join(root, 'normal')}.`);
+    throw new DatasetError(root, `Dataset folder ${root} has no class subfolders with images. Put each class's images in its own subfolder, for example ${join(root, 'fractured')} and ${join(root, 'normal')}.${unread}`);
   }
   const oneClass = (name: string): DatasetError =>
-    new DatasetError(root, `Dataset folder ${root} has only one class with usable images ("${name}"); training needs at least two class subfolders, for example "fractured" and "normal".`);
+    new DatasetError(root, `Dataset folder ${root} has only one class with usable images ("${name}"); training needs at least two class subfolders, for example "fractured" and "normal".${unread}`);
   // Fail before decoding anything when the folder cannot be a dataset whatever its files hold.
   if (scan.classes.length < 2) throw oneClass(scan.classes[0]);
   const started = performance.now();
@@ -93,6 +94,7 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     signal: options.signal,
   });
   const decodeSeconds = (performance.now() - started) / 1000;
+  got.skipped.unshift(...scan.skipped);
 
   // Classes whose every file was unusable are dropped, and the others relabelled in order.
   const usable = scan.classes.map(() => 0);

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { initBackend } from '../backend/select';
+import { currentBackend, initBackend } from '../backend/select';
 import type { BackendPreference } from '../config';
 import { decodeImage, readGrayFull } from '../data/decode';
 import { GradCam } from '../gradcam/gradcam';
@@ -27,8 +27,11 @@ export interface PredictOptions {
 }
 
 export interface LoadPredictorOptions {
-  /** Initialise this backend first. Leave out when the caller already did (the training process). */
-  backend?: BackendPreference;
+  /**
+   * Initialise this backend first; 'current' keeps the one this process already uses (a
+   * training's), initialising the default only when there is none. Leave out when the caller did it.
+   */
+  backend?: BackendPreference | 'current';
 }
 
 /** Output names that stay unique across folders holding files of the same name, and across explained classes. */
@@ -56,23 +59,43 @@ export class Predictor {
   /** Loads a run folder (run.json + model/) or a bare model folder (model.json with its metadata). */
   static async load(runFolder: string, options: LoadPredictorOptions = {}): Promise<Predictor> {
     const folder = resolve(runFolder);
-    if (options.backend) await initBackend(options.backend);
+    if (options.backend === 'current') await currentBackend();
+    else if (options.backend) await initBackend(options.backend);
     if (existsSync(join(folder, RUN_JSON))) {
       const run = await readRun(folder);
       if (run.state !== 'completed') throw new Error(`Run ${run.id} is ${run.state}${run.error ? ` (${run.error})` : ''}: it has no model to classify with.`);
       const { model, metadata } = await loadModel(join(folder, MODEL_DIR));
       const classes = run.dataset?.classes ?? run.metrics?.classes ?? metadata?.classes;
       if (!classes) throw new Error(`${join(folder, RUN_JSON)} names no classes`);
-      return new Predictor(model, classes, run.config.imageSize, run.id, folder, metadata?.threshold, metadata?.tta ?? false);
+      return Predictor.checked(model, classes, run.id, folder, metadata);
     }
     const modelDir = existsSync(join(folder, MODEL_JSON)) ? folder : existsSync(join(folder, MODEL_DIR, MODEL_JSON)) ? join(folder, MODEL_DIR) : undefined;
     if (!modelDir) throw new Error(`${folder} is neither a run folder (no ${RUN_JSON}) nor a model folder (no ${MODEL_JSON})`);
     const { model, metadata } = await loadModel(modelDir);
-    const inputShape = model.inputs[0].shape;
-    const imageSize = metadata?.imageSize ?? (inputShape[1] as number);
-    const numClasses = (model.outputs[0].shape as number[])[1];
+    const numClasses = Number((model.outputs[0].shape as number[])[1]);
     const classes = metadata?.classes ?? Array.from({ length: numClasses }, (_, i) => `class ${i}`);
-    return new Predictor(model, classes, imageSize, metadata?.runId ?? basename(folder), folder, metadata?.threshold, metadata?.tta ?? false);
+    return Predictor.checked(model, classes, typeof metadata?.runId === 'string' ? metadata.runId : basename(folder), folder, metadata);
+  }
+
+  /** The input size comes from the model itself (never from metadata a folder could exaggerate); the class names must fit its output. */
+  private static checked(model: tfl.LayersModel, classes: unknown[], runId: string, folder: string, metadata?: Partial<ModelMetadata>): Predictor {
+    const input = model.inputs[0].shape;
+    const imageSize = Number(input[1]);
+    const numClasses = Number((model.outputs[0].shape as number[])[1]);
+    const problem =
+      input.length !== 4 || input[1] !== input[2] || input[3] !== 1 || !(imageSize >= 1 && imageSize <= 512)
+        ? `its input is ${JSON.stringify(input)}, not one square gray image of at most 512 px`
+        : classes.length !== numClasses || !classes.every((c) => typeof c === 'string')
+          ? `it has ${numClasses} outputs but ${classes.length} class names`
+          : undefined;
+    if (problem) {
+      model.dispose();
+      throw new Error(`The model in ${folder} cannot classify X-rays: ${problem}`);
+    }
+    // A threshold is used only when it makes sense for this model: two classes, a probability.
+    const t = metadata?.threshold;
+    const threshold = numClasses === 2 && t && (t.positiveClass === 0 || t.positiveClass === 1) && typeof t.value === 'number' && t.value >= 0 && t.value <= 1 ? { positiveClass: t.positiveClass, value: t.value } : undefined;
+    return new Predictor(model, classes as string[], imageSize, runId, folder, threshold, metadata?.tta === true);
   }
 
   async predict(paths: string[], options: PredictOptions): Promise<PredictOutcome[]> {
@@ -124,6 +147,9 @@ export class Predictor {
       probabilities = probabilities0;
       explainedIndex = options.classIndex ?? predictedIndex;
     }
+    if (!probabilities.every(Number.isFinite)) {
+      throw new Error(`the model gave no usable probabilities (${probabilities.join(', ')}): its weights are damaged or it diverged in training`);
+    }
     return {
       path,
       classes: this.classes,
@@ -133,8 +159,8 @@ export class Predictor {
       explainedIndex,
       ...(noPositiveEvidence === undefined ? {} : { noPositiveEvidence }),
       ...(pictures ?? {}),
-      width: full.width,
-      height: full.height,
+      width: full.sourceWidth ?? full.width,
+      height: full.sourceHeight ?? full.height,
       milliseconds: performance.now() - start,
       runId: this.runId,
       ...(full.dicom ? { dicom: full.dicom } : {}),

@@ -1,5 +1,6 @@
 // The whole training job, shared by the CLI and the training process.
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,11 +20,13 @@ import { modelSummary } from '../model/seedCnn';
 import { createInferencePool, resolveWorkers } from '../train/parallel';
 import { trainModel, type TrainCallbacks } from '../train/train';
 import type { DatasetReport, DecisionThreshold, EvalReport, RunRecord, TrainingOutcome } from '../types';
-import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic';
+import { writeFileAtomic } from '../fs/atomic';
 import { localizationScore } from './localization';
+import { recoverInterruptedRuns } from './recover';
 import { reportMarkdown, trainingTimeText } from './reportMarkdown';
 import { newRunId } from './runId';
-import { MODEL_DIR, RUN_JSON } from './store';
+import { markRunEnded, MODEL_DIR, RUN_JSON } from './store';
+import { RunWriter, withRetry } from './runWriter';
 
 export interface PipelineCallbacks extends TrainCallbacks {
   /** The run folder exists; `record` is its first run.json (backend and model size known, no history yet). */
@@ -53,18 +56,9 @@ export function failureKind(err: unknown): FailureKind {
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
+/** Fewer than this per class can leave the training or test split empty (70/15/15 split). */
+const MIN_IMAGES_PER_CLASS = 3;
 const isAbort = (err: unknown, signal?: AbortSignal) => signal?.aborted === true || (err instanceof Error && err.name === 'AbortError');
-
-/** Persists run.json; writes are chained so an older snapshot never lands after a newer one. */
-class RunWriter {
-  private chain: Promise<void> = Promise.resolve();
-  constructor(readonly folder: string) {}
-  save(record: RunRecord): Promise<void> {
-    const snapshot = structuredClone(record);
-    this.chain = this.chain.then(() => writeJsonAtomic(join(this.folder, RUN_JSON), snapshot));
-    return this.chain;
-  }
-}
 
 async function writeArtifacts(folder: string, record: RunRecord, model: tfl.LayersModel, classes: string[]): Promise<void> {
   const m0 = record.metrics;
@@ -83,7 +77,10 @@ async function writeArtifacts(folder: string, record: RunRecord, model: tfl.Laye
 }
 
 /** The whole job: load data, train, evaluate, write the run folder atomically. Used by the CLI and the training process. */
-export async function runTraining(options: PipelineOptions): Promise<TrainingOutcome & { kind?: FailureKind; folder?: string }> {
+/** What runTraining returns: `unsaved` says what of the run's final state could not be written. */
+export type PipelineOutcome = TrainingOutcome & { kind?: FailureKind; folder?: string; unsaved?: string };
+
+export async function runTraining(options: PipelineOptions): Promise<PipelineOutcome> {
   const cb = options.callbacks ?? {};
   const { signal } = options;
   const started = performance.now();
@@ -120,6 +117,14 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
     const decodeSeconds = seconds(decodeStart);
     cb.onDataset?.(data.report);
     const classes = data.report.classes;
+    for (const split of ['train', 'test'] as const) {
+      if (data[split].size === 0) {
+        throw new DatasetError(
+          datasetFolder,
+          `The ${split} split of ${datasetFolder} is empty: too few usable images (${data.report.classes.map((c, i) => `${c}: ${data.report.counts.train[i] + data.report.counts.val[i] + data.report.counts.test[i]}`).join(', ')}). Add images, at least ${MIN_IMAGES_PER_CLASS} per class.`,
+        );
+      }
+    }
 
     let freeze: { layers: tfl.layers.Layer[]; epochs: number } | undefined;
     if (base) {
@@ -131,7 +136,9 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
       model = buildPresetModel(config.model, config.imageSize, classes.length, config.seed);
     }
     const id = options.runId ?? newRunId(startedAt);
-    const folder = join(resolve(options.runsFolder), id);
+    const runsFolder = resolve(options.runsFolder);
+    for (const gone of await recoverInterruptedRuns(runsFolder)) cb.onLog?.(`Run ${gone} was interrupted; marked failed.`);
+    const folder = join(runsFolder, id);
     await mkdir(folder, { recursive: true });
     writer = new RunWriter(folder);
     record = {
@@ -161,7 +168,7 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
         onLog: cb.onLog?.bind(cb),
         onEpoch: (m) => {
           live.history.push(m);
-          void writer!.save(live).catch((err) => cb.onLog?.(`Could not update ${RUN_JSON}: ${(err as Error).message}`));
+          void writer!.saveProgress(live).catch((err) => cb.onLog?.(`Could not update ${RUN_JSON} after epoch ${m.epoch}: ${(err as Error).message}`));
           cb.onEpoch?.(m);
         },
       },
@@ -190,7 +197,8 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
     record.endedAt = new Date().toISOString();
     record.state = 'completed';
     delete record.pid;
-    await writeArtifacts(folder, record, model, classes);
+    const trained = model;
+    await withRetry(() => writeArtifacts(folder, record!, trained, classes));
     // Last: only now does the folder say it is complete.
     await writer.save(record);
     return { tag: 'completed', run: record, folder };
@@ -202,26 +210,41 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
       return { tag: 'cancelled', run: { id: '', state: 'cancelled', startedAt: now, endedAt: now, datasetFolder, config, backend: '', history: [] } };
     }
     const message = err instanceof Error ? err.message : String(err);
+    let unsaved: string | undefined;
     if (record && writer) {
       record.state = 'failed';
       record.error = message;
       record.endedAt = new Date().toISOString();
       delete record.pid;
-      await rm(join(writer.folder, MODEL_DIR), { recursive: true, force: true }).catch(() => undefined);
-      await writer.save(record).catch(() => undefined);
+      unsaved = await settle(writer, record);
     }
-    return { tag: 'failed', message, kind: failureKind(err), ...(record ? { run: record, folder: writer?.folder } : {}) };
+    return { tag: 'failed', message: unsaved ? `${message}; ${unsaved}` : message, kind: failureKind(err), ...(record ? { run: record, folder: writer?.folder } : {}), ...(unsaved ? { unsaved } : {}) };
   } finally {
     model?.dispose();
+    if (writer) markRunEnded(writer.folder);
   }
 }
 
-async function endCancelled(record: RunRecord, writer: RunWriter) {
+/**
+ * Writes a run's final state: model/ removed first (a run that is not completed never keeps one),
+ * then run.json, retried. Returns what could not be done, for the caller to say.
+ */
+async function settle(writer: RunWriter, record: RunRecord): Promise<string | undefined> {
+  const problems: string[] = [];
+  await rm(join(writer.folder, MODEL_DIR), { recursive: true, force: true }).catch((e: Error) => problems.push(`could not remove ${MODEL_DIR}/: ${e.message}`));
+  // A report.md written before the failure must not say 'completed'.
+  const report = join(writer.folder, 'report.md');
+  if (existsSync(report)) await writeFileAtomic(report, reportMarkdown(record)).catch(() => rm(report, { force: true })).catch(() => undefined);
+  await writer.save(record).catch((e: Error) => problems.push(`could not write ${join(writer.folder, RUN_JSON)} (${e.message}); the run shows as failed (interrupted) once this process ends`));
+  return problems.length ? problems.join('; ') : undefined;
+}
+
+async function endCancelled(record: RunRecord, writer: RunWriter): Promise<PipelineOutcome> {
   record.state = 'cancelled';
   record.endedAt = new Date().toISOString();
   delete record.pid;
-  await rm(join(writer.folder, MODEL_DIR), { recursive: true, force: true });
-  await writer.save(record);
+  const unsaved = await settle(writer, record);
+  if (unsaved) return { tag: 'failed', message: `Training cancelled, but ${unsaved}`, run: record, folder: writer.folder, unsaved };
   return { tag: 'cancelled' as const, run: record, folder: writer.folder };
 }
 

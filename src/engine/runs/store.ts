@@ -1,6 +1,6 @@
 // Reading run folders. A run's truth is its run.json; a folder without a readable one is not a run.
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { modelWarnings } from '../eval/health';
 import type { RunRecord, RunSummary } from '../types';
 
@@ -18,6 +18,31 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Run folders whose training in this process has ended. A long-lived process (the training
+ * process) that could not write a run's final state still has the pid its run.json names: this
+ * is how readers in that process know the run is over.
+ */
+const endedHere = new Set<string>();
+
+export function markRunEnded(runFolder: string): void {
+  endedHere.add(resolve(runFolder));
+}
+
+const STATES = new Set(['running', 'completed', 'cancelled', 'failed']);
+
+function isRunRecord(r: unknown): r is RunRecord {
+  const o = r as Partial<RunRecord> | null;
+  return typeof o === 'object' && o !== null && typeof o.id === 'string' && STATES.has(o.state as string) && Array.isArray(o.history);
+}
+
+/** Whether a run.json saying 'running' describes a training that is still going on. */
+export function runIsLive(record: Pick<RunRecord, 'pid'>, runFolder: string): boolean {
+  if (record.pid === undefined) return false;
+  if (record.pid === process.pid) return !endedHere.has(resolve(runFolder));
+  return processAlive(record.pid);
+}
+
 /** run.json of a run folder. A 'running' run whose process is gone is reported as failed (interrupted). */
 export async function readRun(runFolder: string): Promise<RunRecord> {
   const file = join(runFolder, RUN_JSON);
@@ -27,9 +52,12 @@ export async function readRun(runFolder: string): Promise<RunRecord> {
   } catch (err) {
     throw new Error(`Cannot read run record ${file}: ${(err as Error).message}`);
   }
+  if (!isRunRecord(record)) throw new Error(`Cannot read run record ${file}: it is not a run record (id, state or history missing)`);
+  // Sorting by start time must not trip over a record without one.
+  if (typeof record.startedAt !== 'string') record.startedAt = '';
   // Runs recorded before their metrics carried warnings get them now: a useless model is flagged whenever it was trained.
   if (record.metrics && !record.metrics.warnings) record.metrics.warnings = modelWarnings(record.metrics);
-  if (record.state === 'running' && (record.pid === undefined || (record.pid !== process.pid && !processAlive(record.pid)))) {
+  if (record.state === 'running' && !runIsLive(record, runFolder)) {
     return { ...record, state: 'failed', error: record.error ?? `Interrupted: the training process (pid ${record.pid ?? '?'}) is no longer running.` };
   }
   return record;

@@ -61,6 +61,24 @@ class WorkerLink {
 }
 
 /**
+ * This thread's share of a request, then every worker's reply. When this thread's share throws,
+ * the replies are still awaited: a link must be idle before its next request, and a reply
+ * rejected with nobody waiting would be an unhandled rejection that ends the process.
+ */
+async function withReplies<T>(replies: Promise<FromWorker>[], own: () => T): Promise<[T, FromWorker[]]> {
+  let mine: T;
+  try {
+    mine = own();
+  } catch (err) {
+    await Promise.allSettled(replies);
+    throw err;
+  }
+  const settled = await Promise.allSettled(replies);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  return [mine, settled.map((r) => (r as PromiseFulfilledResult<FromWorker>).value)];
+}
+
+/**
  * Contiguous shard boundaries of n items over k parts (the first parts one larger when n % k != 0).
  * With `group`, boundaries fall on multiples of it (whole batch-normalisation groups per shard).
  */
@@ -100,10 +118,15 @@ class ParallelExecutor implements StepExecutor {
       return link.request(msg, [x.buffer]);
     });
     const own: Shard = { ...batch, x: batch.x.subarray(0, bounds[1] * px), labels: batch.labels.subarray(0, bounds[1]), positions: batch.positions.subarray(0, bounds[1]) };
-    const { grads, stats } = shardGradients(this.model, own, this.spec);
-    const sum = this.optimizer.flatten(grads);
-    tf.dispose(grads);
-    for (const reply of await Promise.all(replies)) {
+    const [{ sum, stats }, answers] = await withReplies(replies, () => {
+      const { grads, stats } = shardGradients(this.model, own, this.spec);
+      try {
+        return { sum: this.optimizer.flatten(grads), stats };
+      } finally {
+        tf.dispose(grads);
+      }
+    });
+    for (const reply of answers) {
       if (reply.type !== 'grads') throw new Error(`unexpected reply ${reply.type}`);
       for (let i = 0; i < sum.length; i++) sum[i] += reply.grads[i];
       stats.lossSum += reply.lossSum;
@@ -123,8 +146,8 @@ class ParallelExecutor implements StepExecutor {
       const xs = x.slice(a * px, b * px);
       return link.request({ type: 'eval', version: this.version, x: xs, labels: labels.slice(a, b) }, [xs.buffer]);
     });
-    const stats = evaluateShard(this.model, x.subarray(0, bounds[1] * px), labels.subarray(0, bounds[1]), this.spec);
-    for (const reply of await Promise.all(replies)) {
+    const [stats, answers] = await withReplies(replies, () => evaluateShard(this.model, x.subarray(0, bounds[1] * px), labels.subarray(0, bounds[1]), this.spec));
+    for (const reply of answers) {
       if (reply.type !== 'evaluated') throw new Error(`unexpected reply ${reply.type}`);
       stats.lossSum += reply.lossSum;
       stats.correct += reply.correct;
@@ -140,11 +163,11 @@ class ParallelExecutor implements StepExecutor {
       const xs = x.slice(a * px, b * px);
       return link.request({ type: 'predict', version: this.version, x: xs, n: b - a }, [xs.buffer]);
     });
-    const own = predictShard(this.model, x.subarray(0, bounds[1] * px), bounds[1]);
+    const [own, answers] = await withReplies(replies, () => predictShard(this.model, x.subarray(0, bounds[1] * px), bounds[1]));
     const classes = own.length / bounds[1];
     const out = new Float32Array(n * classes);
     out.set(own);
-    for (const [k, reply] of (await Promise.all(replies)).entries()) {
+    for (const [k, reply] of answers.entries()) {
       if (reply.type !== 'predicted') throw new Error(`unexpected reply ${reply.type}`);
       out.set(reply.probs, bounds[k + 1] * classes);
     }

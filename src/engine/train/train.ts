@@ -6,6 +6,7 @@ import type { BatchProgress, EpochMetrics } from '../types';
 import { labelsAt, planBatches, readPixels } from './batches';
 import { batchNormLayers, refreshBatchNormStats } from './bnStats';
 import { computeClassWeights } from './classWeights';
+import { checkLoss, checkWeights } from './divergence';
 import { BestWeights } from './earlyStopping';
 import { LocalExecutor } from './executor';
 import type { StepExecutor } from './executor';
@@ -146,6 +147,7 @@ export async function trainModel(
         const x = readPixels(train, indices, { augment });
         const labels = labelsAt(train, indices);
         const stats = await executor.step({ x, labels, positions, batchSize: labels.length, seed: config.seed, epoch });
+        checkLoss(stats.lossSum, epoch, config.learningRate);
         sum.lossSum += stats.lossSum;
         sum.correct += stats.correct;
         seen += labels.length;
@@ -169,6 +171,7 @@ export async function trainModel(
         cancelled = true;
         break;
       }
+      checkWeights(model, epoch, config.learningRate);
       const v0 = performance.now();
       if (hasBn && refreshBatchNormStats(model, train)) await executor.syncFrozen();
       const v = val.size > 0 ? validationFigures(val.labels, await predictThrough(executor, val, numClasses), numClasses, positiveClass) : undefined;

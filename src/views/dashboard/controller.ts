@@ -7,6 +7,7 @@ import type { DashboardState } from '../../protocol/webview';
 import { LiveRun } from './liveRun';
 import { errorText } from '../../shared/errorText';
 import { isInside } from '../../shared/paths';
+import { classifiablePaths, openablePaths, thumbnailFolders } from './shownPaths';
 import { assembleState, chooseRun, mergeRuns } from './state';
 import { throttle, type Throttled } from '../../shared/throttle';
 
@@ -34,6 +35,9 @@ export class DashboardController {
   private readonly throttled: Throttled;
   private liveLookup?: Promise<boolean>;
   private disposed = false;
+  /** The run of the last snapshot posted: what the page can see. */
+  private shown?: RunRecord;
+  private readonly exported = new Set<string>();
 
   constructor(
     private readonly source: DashboardSource,
@@ -47,6 +51,21 @@ export class DashboardController {
 
   get selected(): string | undefined {
     return this.selectedRunId;
+  }
+
+  /** Whether the page may open `path`: a file the shown run's report lists. */
+  mayOpen(path: string): boolean {
+    return openablePaths(this.shown).has(path) || this.exported.has(path);
+  }
+
+  /** Whether the page may send `path` to Classify: one of the shown run's misclassified images. */
+  mayClassify(path: string): boolean {
+    return classifiablePaths(this.shown).has(path);
+  }
+
+  /** An export the host wrote: the page links to it. */
+  exportedTo(path: string): void {
+    this.exported.add(path);
   }
 
   /** Folder of a known run. */
@@ -143,7 +162,8 @@ export class DashboardController {
       imageUri: (p) => this.sink.imageUri(p),
     });
     if (this.problem) state.problem = this.problem;
-    if (state.run?.metrics?.misclassified.length) this.sink.allowFolder?.(state.run.datasetFolder);
+    this.shown = state.run;
+    for (const folder of thumbnailFolders(state.run)) this.sink.allowFolder?.(folder);
     this.sink.post(state);
   }
 

@@ -114,8 +114,14 @@ export class DashboardPanel implements vscode.Disposable {
   private async onMessage(m: unknown): Promise<void> {
     if (ReadyCommand.is(m)) await this.controller.ready();
     else if (SelectRunCommand.is(m)) await this.controller.select(m.params.runId);
-    else if (OpenFileCommand.is(m)) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(m.params.path), { preview: true, viewColumn: vscode.ViewColumn.Beside });
-    else if (ClassifyImageCommand.is(m)) await vscode.commands.executeCommand('fractureCnn.classify', vscode.Uri.file(m.params.path));
+    // Only files this panel listed for the run it shows: the page cannot make the host open or read other paths.
+    else if (OpenFileCommand.is(m)) {
+      if (this.controller.mayOpen(m.params.path)) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(m.params.path), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      else this.ctx.output.warn(`Dashboard: refused to open ${m.params.path}: the dashboard did not list it`);
+    } else if (ClassifyImageCommand.is(m)) {
+      if (this.controller.mayClassify(m.params.path)) await vscode.commands.executeCommand('fractureCnn.classify', vscode.Uri.file(m.params.path));
+      else this.ctx.output.warn(`Dashboard: refused to classify ${m.params.path}: not one of the run's test images`);
+    }
     else if (TrainModelCommand.is(m)) await this.ctx.train();
     else if (ExportCommand.is(m)) {
       const folder = this.controller.folderOf(m.params.runId);
@@ -124,6 +130,7 @@ export class DashboardPanel implements vscode.Disposable {
       else {
         try {
           result = { path: await writeExport(folder, m.params) };
+          this.controller.exportedTo(result.path);
         } catch (e) {
           result = { error: errorText(e) };
           this.ctx.output.error(result.error);
