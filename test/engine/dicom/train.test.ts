@@ -11,7 +11,7 @@ import type { DicomSpec, Syntax } from './fixtures';
 import { PATIENT, makeDicoms, missingTools, transcode } from './fixtures';
 
 const CLI = resolve(__dirname, '../../../dist/cli.js');
-const TINY = ['--epochs', '1', '--image-size', '24', '--batch-size', '8', '--workers', '1', '--backend', 'wasm'];
+const TINY = ['--model', 'seed', '--epochs', '1', '--image-size', '24', '--batch-size', '8', '--workers', '1', '--backend', 'wasm'];
 const SYNTAXES: Syntax[] = ['implicit', 'explicit', 'deflated', 'jpeg-baseline', 'jpeg-extended', 'jpeg-lossless', 'jpeg-ls', 'jpeg2000', 'rle'];
 const missing = missingTools();
 
