@@ -17,7 +17,7 @@ import { trainModel } from '../../src/engine/train/train';
 import type { RunRecord } from '../../src/engine/types';
 import { writeTinyDataset } from './runs-fixtures';
 
-const TINY = { imageSize: 24, epochs: 2, batchSize: 8, backend: 'wasm', workers: 1, patience: 5 } as const;
+const TINY = { model: 'seed', imageSize: 24, epochs: 2, batchSize: 8, backend: 'wasm', workers: 1, patience: 5 } as const;
 
 /** The pid of a process that has ended (and been reaped). */
 function deadPid(): number {

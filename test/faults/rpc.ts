@@ -29,7 +29,7 @@ export async function rpcFuzz(ctx: FaultContext): Promise<void> {
   const sampleOut = join(ctx.dir, 'rpc-sample');
   // Valid params for each request; each field is replaced by every value in turn, then the whole params.
   const valid: [string, Record<string, unknown> | undefined][] = [
-    [TrainRequest.method, { datasetFolder: ctx.data, runsFolder: join(ctx.dir, 'rpc-runs'), config: { epochs: 1, imageSize: 24, workers: 1, batchSize: 8 } }],
+    [TrainRequest.method, { datasetFolder: ctx.data, runsFolder: join(ctx.dir, 'rpc-runs'), config: { model: 'seed', epochs: 1, imageSize: 24, workers: 1, batchSize: 8 } }],
     [CancelRequest.method, { runId: 'none' }],
     [PredictRequest.method, { runFolder: ctx.baseline.folder, images: [ctx.image], gradcam: true, outDir: join(ctx.dir, 'rpc-out'), classIndex: 0 }],
     [ListRunsRequest.method, { runsFolder: ctx.runsFolder }],

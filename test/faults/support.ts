@@ -11,7 +11,7 @@ import { listRuns, processAlive, readRun } from '../../src/engine/runs/store';
 import type { RunRecord } from '../../src/engine/types';
 
 export const CLI = resolve(__dirname, '../../dist/cli.js');
-export const TRAIN_ARGS = ['--epochs', '3', '--image-size', '24', '--batch-size', '8', '--workers', '1', '--backend', 'wasm', '--patience', '10'];
+export const TRAIN_ARGS = ['--model', 'seed', '--epochs', '3', '--image-size', '24', '--batch-size', '8', '--workers', '1', '--backend', 'wasm', '--patience', '10'];
 
 /** Seeded, so a failing point can be replayed: FAULT_SEED=<n> npm test -- faults. */
 export function seededRandom(seed: number): () => number {

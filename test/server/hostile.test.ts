@@ -24,7 +24,7 @@ describe('hostile requests to the training process', () => {
 
   it('a Cancel naming another run id does not cancel the training that is reading its dataset', async () => {
     const runsFolder = join(fx.dir, 'runs2');
-    const started = server.connection.sendRequest(TrainRequest, { datasetFolder: fx.datasetFolder, runsFolder, config: { epochs: 1, imageSize: 24, workers: 1, batchSize: 16 } });
+    const started = server.connection.sendRequest(TrainRequest, { datasetFolder: fx.datasetFolder, runsFolder, config: { model: 'seed', epochs: 1, imageSize: 24, workers: 1, batchSize: 16 } });
     // Sent before the run has its folder: its id cannot be the one named here.
     const cancel = await server.connection.sendRequest(CancelRequest, { runId: 'not-this-run' });
     const wrongType = await server.connection.sendRequest(CancelRequest, { runId: 42 as unknown as string });

@@ -49,13 +49,16 @@ describe('predict requests to the training process', () => {
     const d = join(fx.dir, 'x-rays ü');
     await mkdir(d);
     const at = (name: string): string => join(d, name);
+    // Sample films vary in size: the copies written as they are keep the source's own size.
+    const meta = await sharp(src).metadata();
+    const [w, h] = [meta.width!, meta.height!];
     images = {
       png512: { path: at('wrist 512.png'), width: 512, height: 512 },
       jpeg: { path: at('ankle.jpg'), width: 320, height: 200 },
       tiff: { path: at('scan.tiff'), width: 200, height: 300 },
-      webp: { path: at('knee.webp'), width: 96, height: 96 },
-      gif: { path: at('hand.gif'), width: 96, height: 96 },
-      gray16: { path: at('dicom export 16bit.png'), width: 96, height: 96 },
+      webp: { path: at('knee.webp'), width: w, height: h },
+      gif: { path: at('hand.gif'), width: w, height: h },
+      gray16: { path: at('dicom export 16bit.png'), width: w, height: h },
       rgba: { path: at('colour with alpha.png'), width: 128, height: 128 },
       bmp: { path: at('old scanner.bmp'), width: 90, height: 70 },
     };

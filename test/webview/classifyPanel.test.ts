@@ -137,8 +137,9 @@ describe('classify panel webview', () => {
     await show(p, resultState(result(fx, true), webviewUri, RUN));
     await p.page.waitForSelector('table.results tbody tr');
     const rows = await p.page.$$eval('table.results tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
-    const row = (x: typeof a): string[] => [x.path.split('/').pop() as string, x.classes[x.predictedIndex], pct(x.probabilities[x.predictedIndex]), `${Math.round(x.milliseconds)} ms`];
-    assert.deepEqual(rows, [row(a), row(b), ['notes.png', 'not-an-image: not a PNG, JPEG, BMP, TIFF, WebP or GIF file']]);
+    // A blank Grad-CAM map is marked beside the class.
+    const row = (x: typeof a): string[] => [x.path.split('/').pop() as string, x.classes[x.predictedIndex] + (x.noPositiveEvidence ? 'blank map' : ''), pct(x.probabilities[x.predictedIndex]), `${Math.round(x.milliseconds)} ms`];
+    assert.deepEqual(rows, [row(a), row(b), ['notes.png', 'not-an-image: not a PNG, JPEG, BMP, TIFF, WebP, GIF or DICOM file']]);
     const images = await loadedImages(p);
     assert.equal(images['Overlay of wrist fracture.png'], 512, 'thumbnail of the first overlay');
     assert.equal(images['Overlay of ankle.jpg'], 384, 'thumbnail of the second overlay');
