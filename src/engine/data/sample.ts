@@ -37,7 +37,7 @@ export interface SampleResult {
  * 1,650 fractured + 150 normal films of up to 320 px: about 23 normal films in a 15% test split,
  * enough to measure the rare class, while a training epoch stays short.
  */
-export const SAMPLE_DEFAULTS = Object.freeze({ fractured: 1650, normal: 150, size: 320, seed: 7 });
+export const SAMPLE_DEFAULTS = Object.freeze({ fractured: 1650, normal: 170, size: 320, seed: 7 });
 
 export type SampleClass = 'fractured' | 'normal';
 
