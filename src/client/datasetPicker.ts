@@ -117,7 +117,7 @@ export class DatasetChooser {
         .map((folder) => ({
           label: '$(beaker) Generate the Sample Dataset',
           description: folders.length > 1 ? basename(dirname(folder)) : undefined,
-          detail: `Writes 1,800 synthetic X-rays (fractured, normal) to ${folder}`,
+          detail: `Writes 1,820 synthetic X-rays (fractured, normal) to ${folder}`,
           sampleIn: folder,
         }));
       quickPick.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, browseItem, ...(items.length === 0 ? samples : [])];

@@ -1,5 +1,5 @@
 // The built-in sample dataset: synthetic radiographs of long bones, forearms and hands, fractured
-// and normal, with normal the rare class (about 8%) as in clinical fracture sets, and each
+// and normal, with normal the rare class (about 9%) as in clinical fracture sets, and each
 // fracture's bounding box in boxes.json so Grad-CAM can be checked against where the fracture
 // really is. Many fractures are subtle (hairline cracks, buckles) and only show at 96-128 px; films
 // vary in size, exposure and markers for both classes alike. Same seed, same bytes.
@@ -34,17 +34,24 @@ export interface SampleResult {
 }
 
 /**
- * 1,650 fractured + 150 normal films of up to 320 px: about 23 normal films in a 15% test split,
- * enough to measure the rare class, while a training epoch stays short.
+ * 1,650 fractured + 170 normal films (9% normal) of up to 320 px: 26 normal films in a 15% test
+ * split, enough to measure the rare class, while a training epoch stays short.
  */
-export const SAMPLE_DEFAULTS = Object.freeze({ fractured: 1650, normal: 150, size: 320, seed: 7 });
+export const SAMPLE_DEFAULTS = Object.freeze({ fractured: 1650, normal: 170, size: 320, seed: 7 });
 
 export type SampleClass = 'fractured' | 'normal';
 
 /** One film of the set, drawn as the generator draws it; `fracture: false` leaves its fracture out. */
 export function sampleRadiograph(seed: number, cls: SampleClass, index: number, size: number, options: { fracture?: boolean } = {}): Radiograph {
-  const rng = makeRng(mixSeed(seed, cls === 'fractured' ? 1 : 2, index));
-  return drawRadiograph(planRadiograph(rng, size, cls === 'fractured'), options);
+  const fractured = cls === 'fractured';
+  for (let attempt = 0; ; attempt++) {
+    const stream = attempt === 0 ? mixSeed(seed, fractured ? 1 : 2, index) : mixSeed(seed, fractured ? 1 : 2, index, attempt);
+    const plan = planRadiograph(makeRng(stream), size, fractured);
+    const film = drawRadiograph(plan);
+    // On the smallest films a fracture can land where nothing of it shows: draw another film.
+    if (fractured && !film.box && attempt < 20) continue;
+    return options.fracture === false ? drawRadiograph(plan, options) : film;
+  }
 }
 
 /**

@@ -40,10 +40,10 @@ export interface Fracture {
 }
 
 const KINDS: [FractureKind, number][] = [
-  ['hairline', 0.32],
-  ['buckle', 0.2],
-  ['break', 0.34],
-  ['comminuted', 0.14],
+  ['hairline', 0.25],
+  ['buckle', 0.15],
+  ['break', 0.4],
+  ['comminuted', 0.2],
 ];
 
 function pick(rng: () => number): FractureKind {
@@ -62,28 +62,28 @@ export function planFracture(rng: () => number, b: Bone, index: number, u0: numb
   const jag = kind === 'hairline' ? 0.35 : kind === 'buckle' ? 0 : 0.1 * r;
   const waves = Array.from({ length: 3 }, () => ({ a: jag * rng(), f: (0.4 + 1.4 * rng()) / r, p: 6.283 * rng() }));
   const f: Fracture = { kind, bone: index, u0, slope, half: 0, contrast: 0, depth: 1, side, shift: 0, realign: 0, amp: 0, span: 0, waves, uMin: 0, uMax: 0 };
-  const big = rng() < 0.35;
+  const big = rng() < 0.6;
   switch (kind) {
     case 'hairline':
       f.half = 1 + 0.8 * rng();
-      f.contrast = 0.7 + 0.2 * rng();
+      f.contrast = 0.85 + 0.12 * rng();
       f.depth = 0.45 + 0.5 * rng();
       break;
     case 'buckle':
-      f.amp = r * (0.25 + 0.2 * rng()) + 1.5;
+      f.amp = r * (0.3 + 0.2 * rng()) + 1.5;
       f.span = r * (0.6 + 0.4 * rng());
       f.contrast = 0.2 + 0.15 * rng();
       f.side = rng() < 0.35 ? 0 : side;
       break;
     case 'break':
-      f.half = big ? 1.6 + 0.12 * r * rng() : 1.1 + 0.8 * rng();
-      f.contrast = 0.8 + 0.15 * rng();
-      f.shift = big ? (rng() < 0.5 ? -1 : 1) * r * (0.2 + 0.5 * rng()) : (rng() - 0.5) * 0.3 * r;
+      f.half = big ? 1.5 + r * (0.15 + 0.2 * rng()) : 1.1 + 0.8 * rng();
+      f.contrast = 0.9 + 0.08 * rng();
+      f.shift = big ? (rng() < 0.5 ? -1 : 1) * r * (0.3 + 0.5 * rng()) : (rng() - 0.5) * 0.3 * r;
       f.realign = r * (2.5 + 2 * rng());
       break;
     case 'comminuted':
-      f.half = 1 + 0.08 * r * rng();
-      f.contrast = 0.6 + 0.35 * rng();
+      f.half = 1.5 + r * (0.08 + 0.12 * rng());
+      f.contrast = 0.9 + 0.08 * rng();
       f.shift = (rng() < 0.5 ? -1 : 1) * r * (0.15 + 0.35 * rng());
       f.realign = r * (2.5 + 2 * rng());
       f.amp = (rng() < 0.5 ? -1 : 1) * r * (0.1 + 0.3 * rng());

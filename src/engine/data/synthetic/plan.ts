@@ -61,11 +61,11 @@ function anatomy(rng: () => number, kind: Anatomy, w: number, h: number): { bone
   // A joint end in view on most films; otherwise the shaft runs off both edges.
   const end = rng() < 0.7 ? diag * between(rng, 0.1, 0.3) : diag;
   if (kind === 'long') {
-    const r = s * between(rng, 0.045, 0.08);
+    const r = s * between(rng, 0.065, 0.1);
     return { bones: [bone(cx, cy, angle, -diag, end, r, rng)], limbs: [limb(cx, cy, angle, -diag, end + r, r * between(rng, 2.2, 3.2))] };
   }
   if (kind === 'pair') {
-    const r1 = s * between(rng, 0.032, 0.055), r2 = r1 * between(rng, 0.55, 0.85);
+    const r1 = s * between(rng, 0.05, 0.075), r2 = r1 * between(rng, 0.6, 0.85);
     const sep = (r1 + r2) * between(rng, 1.2, 1.8);
     const turn = gaussian(rng) * 0.04;
     return {
@@ -77,10 +77,10 @@ function anatomy(rng: () => number, kind: Anatomy, w: number, h: number): { bone
     };
   }
   // Hand: rays of metacarpal and phalanges fanning out from the wrist, separated by joint spaces.
-  const rays = 3 + Math.floor(rng() * 3);
+  const rays = 3 + Math.floor(rng() * 2);
   const spread = between(rng, 0.07, 0.14);
   const meta = s * between(rng, 0.26, 0.36);
-  const r = s * between(rng, 0.024, 0.034);
+  const r = s * between(rng, 0.03, 0.04);
   const hub = diag * 0.05 + meta * between(rng, 0.7, 1.1);
   const bx = cx - Math.sin(angle) * hub, by = cy - Math.cos(angle) * hub;
   const bones: Bone[] = [];
@@ -123,7 +123,8 @@ export function planRadiograph(rng: () => number, size: number, fractured: boole
   const long = Math.round(size * between(rng, 0.85, 1));
   const short = Math.round(long * between(rng, 0.68, 1));
   const [width, height] = rng() < 0.6 ? [short, long] : [long, short];
-  const kind: Anatomy = (['long', 'pair', 'hand'] as const)[Math.floor(rng() * 3)];
+  const pick = rng();
+  const kind: Anatomy = pick < 0.5 ? 'long' : pick < 0.85 ? 'pair' : 'hand';
   const { bones, limbs } = anatomy(rng, kind, width, height);
   const film = planFilm(rng);
   const markers = planMarkers(rng, Math.min(width, height));
