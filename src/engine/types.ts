@@ -110,6 +110,68 @@ export interface DefaultRuleFigures {
   confusion: number[][];
 }
 
+/** A 95% interval [low, high]. */
+export type Interval = [number, number];
+
+/**
+ * Percentile intervals from a seeded bootstrap of the test predictions, resampled within each
+ * true class (every resample keeps the split's class counts). The predictions stay fixed: the
+ * intervals say how much the figures move with the choice of test images, not of model.
+ */
+export interface BootstrapIntervals {
+  level: number;
+  resamples: number;
+  seed: number;
+  accuracy: Interval;
+  macroF1: Interval;
+  kappa: Interval;
+  perClass: { precision: Interval; recall: Interval; f1: Interval }[];
+  /** Two classes only. */
+  sensitivity?: Interval;
+  specificity?: Interval;
+  auc?: Interval;
+}
+
+/** One bin of a reliability diagram: predicted probability against how often it came true. */
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  count: number;
+  meanPredicted: number;
+  observed: number;
+}
+
+/**
+ * How well the probabilities can be taken at their word. Two classes: of the positive class's
+ * probability (scikit-learn's brier_score_loss and calibration_curve). More: Brier summed over
+ * classes, and the bins of the top class's probability against whether it was right.
+ */
+export interface Calibration {
+  of: 'positive' | 'top-label';
+  brier: number;
+  /** Expected calibration error: the bins' |observed - predicted| weighted by their share of images. */
+  ece: number;
+  bins: ReliabilityBin[];
+}
+
+/** Precision-recall curve of the positive class, scikit-learn's points (recall falling), with average precision. */
+export interface PrCurve {
+  positiveClass: number;
+  averagePrecision: number;
+  /** [recall, precision] per distinct threshold, highest threshold last, then [0, 1]. */
+  points: [number, number][];
+  /** Share of positives: the curve of a model that guesses. */
+  prevalence: number;
+}
+
+/** The positive class's probability and true side of each test image, for operating points chosen in the dashboard. */
+export interface TestScores {
+  positiveClass: number;
+  scores: number[];
+  /** 1: the image is of the positive class. */
+  positive: number[];
+}
+
 /** Share of held-out images with a known finding box whose Grad-CAM peak falls inside the box. */
 export interface Localization {
   hits: number;
@@ -148,6 +210,13 @@ export interface EvalReport {
   tta?: boolean;
   localization?: Localization;
   warnings?: ModelWarning[];
+  /** Cohen's kappa of the predictions against the truth. */
+  kappa?: number;
+  intervals?: BootstrapIntervals;
+  calibration?: Calibration;
+  /** Two classes only. */
+  pr?: PrCurve;
+  testScores?: TestScores;
 }
 
 export type RunState = 'running' | 'completed' | 'cancelled' | 'failed';

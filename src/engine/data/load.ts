@@ -40,6 +40,8 @@ export interface LoadedDataset {
   train: ImageSet;
   val: ImageSet;
   test: ImageSet;
+  /** Group key (hashed patient or study) of each grouped image, by its path. */
+  groupOf: ReadonlyMap<string, string>;
 }
 
 export const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;
@@ -167,5 +169,6 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     cachedImages: got.cachedImages,
     ...(groups ? { groups } : {}),
   };
-  return { report, ...sets };
+  const groupOf = new Map(items.filter((it) => it.group).map((it) => [it.path, it.group!]));
+  return { report, ...sets, groupOf };
 }

@@ -1,15 +1,16 @@
 // The whole training job, shared by the CLI and the training process.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { initBackend } from '../backend/select';
 import { resolveConfig, type TrainConfig } from '../config';
 import { DatasetError } from '../data/errors';
 import type { ImageSet } from '../data/imageSet';
 import { loadDataset, type LoadedDataset } from '../data/load';
-import { evaluateModel, predictSet } from '../eval/evaluate';
+import { predictSet, scoreSet } from '../eval/evaluate';
 import { positiveClassIndex } from '../eval/metrics';
+import { predictionsCsv, type PredictionSplit } from '../eval/predictionsCsv';
 import { chooseThreshold } from '../eval/threshold';
 import { classificationReportText, confusionMatrixText } from '../eval/reportText';
 import { attachHead, loadBaseModel, type BaseModel } from '../model/finetune';
@@ -23,7 +24,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../fs/atomic';
 import { localizationScore } from './localization';
 import { reportMarkdown, trainingTimeText } from './reportMarkdown';
 import { newRunId } from './runId';
-import { MODEL_DIR, RUN_JSON } from './store';
+import { MODEL_DIR, PREDICTIONS_CSV, RUN_JSON } from './store';
 
 export interface PipelineCallbacks extends TrainCallbacks {
   /** The run folder exists; `record` is its first run.json (backend and model size known, no history yet). */
@@ -66,7 +67,7 @@ class RunWriter {
   }
 }
 
-async function writeArtifacts(folder: string, record: RunRecord, model: tfl.LayersModel, classes: string[]): Promise<void> {
+async function writeArtifacts(folder: string, record: RunRecord, model: tfl.LayersModel, classes: string[], predictions: PredictionSplit[]): Promise<void> {
   const m0 = record.metrics;
   await saveModel(model, join(folder, MODEL_DIR), {
     classes,
@@ -77,6 +78,7 @@ async function writeArtifacts(folder: string, record: RunRecord, model: tfl.Laye
   });
   const m = record.metrics!;
   await writeFileAtomic(join(folder, 'classification_report.txt'), classificationReportText(m) + '\nConfusion matrix (rows: true class, columns: predicted):\n\n' + confusionMatrixText(m));
+  await writeFileAtomic(join(folder, PREDICTIONS_CSV), predictionsCsv(classes, predictions, m.threshold));
   await writeFileAtomic(join(folder, 'model_summary.txt'), modelSummary(model));
   await writeFileAtomic(join(folder, 'training_time.txt'), trainingTimeText(record));
   await writeFileAtomic(join(folder, 'report.md'), reportMarkdown(record));
@@ -175,7 +177,8 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
     if (result.cancelled || signal?.aborted) return await endCancelled(record, writer);
 
     const evalStart = performance.now();
-    record.metrics = await evaluateSplits(model, data.val, data.test, classes, config, backend.name);
+    const evaluated = await evaluateSplits(model, data, classes, config, backend.name);
+    record.metrics = evaluated.metrics;
     if (classes.length === 2) {
       const localization = await localizationScore(model, datasetFolder, data.test, positiveClassIndex(classes)).catch((err: unknown) => {
         cb.onLog?.(`Grad-CAM pointing game skipped: ${(err as Error).message}`);
@@ -190,7 +193,7 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
     record.endedAt = new Date().toISOString();
     record.state = 'completed';
     delete record.pid;
-    await writeArtifacts(folder, record, model, classes);
+    await writeArtifacts(folder, record, model, classes, evaluated.predictions);
     // Last: only now does the folder say it is complete.
     await writer.save(record);
     return { tag: 'completed', run: record, folder };
@@ -235,17 +238,24 @@ const PARALLEL_EVAL_MIN_IMAGES = 1000;
  * Chooses the decision threshold on the validation split (two classes), then evaluates the test
  * split with it. Both use the same test-time augmentation, so the threshold fits the scores it cuts.
  */
-async function evaluateSplits(model: tfl.LayersModel, val: ImageSet, test: ImageSet, classes: string[], config: TrainConfig, backend: string): Promise<EvalReport> {
+async function evaluateSplits(model: tfl.LayersModel, data: LoadedDataset, classes: string[], config: TrainConfig, backend: string): Promise<{ metrics: EvalReport; predictions: PredictionSplit[] }> {
+  const { val, test } = data;
   const batchSize = Math.max(32, config.batchSize);
   const workers = resolveWorkers(config.workers, backend);
   const pool = workers >= 2 && val.size + test.size >= PARALLEL_EVAL_MIN_IMAGES ? await createInferencePool(model, workers) : undefined;
   try {
     let threshold: DecisionThreshold | undefined;
-    if (classes.length === 2 && val.size > 0) {
-      const probs = await predictSet(model, val, batchSize, pool, config.tta);
-      threshold = chooseThreshold(val.labels, probs, positiveClassIndex(classes), config.targetSensitivity);
-    }
-    return await evaluateModel(model, test, classes, { batchSize, pool, tta: config.tta, threshold });
+    const valProbs = val.size > 0 ? await predictSet(model, val, batchSize, pool, config.tta) : new Float32Array(0);
+    if (classes.length === 2 && val.size > 0) threshold = chooseThreshold(val.labels, valProbs, positiveClassIndex(classes), config.targetSensitivity);
+    const scored = await scoreSet(model, test, classes, { batchSize, pool, tta: config.tta, threshold, seed: config.seed });
+    const rows = (split: 'val' | 'test', set: ImageSet, probabilities: Float32Array): PredictionSplit => ({
+      split,
+      paths: set.paths.map((p) => relative(data.report.root, p).split(sep).join('/')),
+      labels: set.labels,
+      probabilities,
+      groups: set.paths.map((p) => data.groupOf.get(p) ?? ''),
+    });
+    return { metrics: scored.report, predictions: [rows('val', val, valProbs), rows('test', test, scored.probabilities)] };
   } finally {
     await pool?.close();
   }
