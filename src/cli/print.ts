@@ -1,6 +1,7 @@
 // Human-readable text for the terminal: the dataset report before training and the results after it.
 import { warningsText } from '../engine/eval/healthText';
 import { classificationReportText, confusionMatrixText } from '../engine/eval/reportText';
+import { figuresText } from '../engine/eval/uncertaintyText';
 import type { DatasetReport, EpochMetrics, RunRecord } from '../engine/types';
 
 const REASONS: Record<string, string> = {
@@ -59,6 +60,7 @@ export function resultsText(run: RunRecord, folder: string): string {
     if (m.roc) lines.push('', `ROC AUC (positive class "${m.classes[m.roc.positiveClass]}"): ${m.roc.auc.toFixed(4)}`);
     if (m.sensitivity !== undefined && m.specificity !== undefined) lines.push(`Sensitivity ${m.sensitivity.toFixed(4)}, specificity ${m.specificity.toFixed(4)}`);
     lines.push(...thresholdLines(run));
+    lines.push('', figuresText(m).trimEnd());
     if (m.localization) lines.push(`Grad-CAM pointing game: the heat-map peak lies inside the fracture box in ${m.localization.hits} of ${m.localization.total} fractured test images (${(100 * m.localization.share).toFixed(1)}%)`);
   }
   if (run.timings) {

@@ -148,6 +148,7 @@ export interface ReliabilityBin {
  */
 export interface Calibration {
   of: 'positive' | 'top-label';
+  positiveClass?: number;
   brier: number;
   /** Expected calibration error: the bins' |observed - predicted| weighted by their share of images. */
   ece: number;

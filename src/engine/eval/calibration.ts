@@ -51,7 +51,7 @@ export function calibration(labels: ArrayLike<number>, probabilities: ArrayLike<
       brier += (y[i] - p[i]) ** 2;
     }
     const bins = reliabilityBins(p, y);
-    return { of: 'positive', brier: brier / n, ece: ece(bins, n), bins };
+    return { of: 'positive', positiveClass, brier: brier / n, ece: ece(bins, n), bins };
   }
   for (let i = 0; i < n; i++) {
     let top = 0;

@@ -3,7 +3,8 @@
 // webview bundles it. Names, paths and messages go through markdownText.ts.
 import { warningsMarkdown } from '../eval/healthText';
 import { classificationReportText, confusionMatrixText } from '../eval/reportText';
-import type { DatasetReport, RunRecord } from '../types';
+import { calibrationSentence, figureRows, intervalsCaption, intervalText } from '../eval/uncertaintyText';
+import type { DatasetReport, EvalReport, RunRecord } from '../types';
 import { mdBlock, mdCode, mdText } from './markdownText';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
@@ -34,6 +35,19 @@ export function datasetMarkdown(d: DatasetReport): string {
   if (d.leakage.length) out.push('', `Duplicates found across given splits (extra copies dropped): ${d.leakage.length}.`);
   for (const w of d.warnings) out.push('', `> Warning: ${mdText(w)}`);
   return out.join('\n');
+}
+
+/** Each figure with its interval, then calibration with the reliability diagram's bins. */
+export function figuresMarkdown(m: EvalReport): string[] {
+  const out = ['', '### Uncertainty', '', table(['figure', 'value', m.intervals ? `${Math.round(m.intervals.level * 100)}% interval` : 'interval'], figureRows(m).map((r) => [mdText(r.name), f4(r.value), intervalText(r.interval) || '-']))];
+  const caption = intervalsCaption(m);
+  if (caption) out.push('', caption);
+  const cal = m.calibration;
+  if (cal) {
+    out.push('', '### Calibration', '', mdText(calibrationSentence(m)), '');
+    out.push(table(['probability bin', 'images', 'mean predicted', 'observed'], cal.bins.map((b) => [`${f3(b.lower)}-${f3(b.upper)}`, String(b.count), f3(b.meanPredicted), f3(b.observed)])));
+  }
+  return out;
 }
 
 export function trainingTimeText(r: RunRecord): string {
@@ -117,6 +131,7 @@ export function reportMarkdown(r: RunRecord): string {
         ),
       );
     }
+    out.push(...figuresMarkdown(m));
     if (m.localization) {
       const l = m.localization;
       out.push('', `Grad-CAM pointing game: the heat-map peak lies inside the marked fracture box in ${l.hits} of ${l.total} held-out fractured images (${(100 * l.share).toFixed(1)}%).`);
