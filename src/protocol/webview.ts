@@ -54,6 +54,11 @@ export const ExportCommand = new IpcMessageType<{ runId: string; fileName: strin
 /** host -> webview: an export was written. */
 export const DidExportNotification = new IpcMessageType<{ path: string } | { error: string }>('dashboard/didExport');
 
+/** webview -> host: store this decision threshold (two classes, 0 < value < 1) with the run's model. */
+export const UseThresholdCommand = new IpcMessageType<{ runId: string; value: number }>('dashboard/useThreshold');
+/** host -> webview: the threshold was stored, or why not. */
+export const DidUseThresholdNotification = new IpcMessageType<{ message: string } | { error: string }>('dashboard/didUseThreshold');
+
 // ---- classify panel ----
 
 export interface ClassifyItem {
