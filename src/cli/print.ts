@@ -1,6 +1,6 @@
 // Human-readable text for the terminal: the dataset report before training and the results after it.
 import { warningsText } from '../engine/eval/healthText';
-import { classificationReportText, confusionMatrixText } from '../engine/eval/reportText';
+import { classificationReportText, confusionMatrixText, thresholdHow } from '../engine/eval/reportText';
 import { figuresText } from '../engine/eval/uncertaintyText';
 import type { DatasetReport, EpochMetrics, RunRecord } from '../engine/types';
 
@@ -80,7 +80,7 @@ export function thresholdLines(run: RunRecord): string[] {
   const m = run.metrics;
   if (!m?.threshold || !m.atDefault) return [];
   const t = m.threshold;
-  const how = t.method === 'target-sensitivity' ? `the highest reaching validation sensitivity ${t.targetSensitivity}` : 'maximising validation sensitivity + specificity';
+  const how = thresholdHow(t);
   const d = m.atDefault;
   const pct = (v?: number) => (v === undefined ? 'n/a' : v.toFixed(4));
   return [

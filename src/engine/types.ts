@@ -95,7 +95,8 @@ export interface Misclassified {
 export interface DecisionThreshold {
   positiveClass: number;
   value: number;
-  method: 'youden' | 'target-sensitivity';
+  /** 'chosen': picked by the user on the dashboard's operating-point slider. */
+  method: 'youden' | 'target-sensitivity' | 'chosen';
   targetSensitivity?: number;
   valSensitivity: number;
   valSpecificity: number;

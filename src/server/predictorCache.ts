@@ -1,12 +1,14 @@
 // Keeps the model of the last run used for prediction loaded, so repeated classifications
 // of the same run skip the model load.
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Predictor } from '../engine/predict/predictor';
 import { loadPredictor } from './engine';
 
 interface Entry {
   folder: string;
+  /** model.json's modification time: a threshold stored later (dashboard) rewrites it. */
+  stamp: number;
   predictor: Promise<Predictor>;
 }
 
@@ -18,7 +20,8 @@ export class PredictorCache {
     const folder = resolve(runFolder);
     // A deleted (or replaced) run folder must not keep answering from memory.
     await stat(folder);
-    if (this.entry?.folder === folder) {
+    const stamp = await stat(join(folder, 'model', 'model.json')).then((s) => s.mtimeMs, () => 0);
+    if (this.entry?.folder === folder && this.entry.stamp === stamp) {
       try {
         return { predictor: await this.entry.predictor, loadMs: 0 };
       } catch {
@@ -28,7 +31,7 @@ export class PredictorCache {
     this.drop();
     const started = performance.now();
     // A process that has not trained yet has no backend: initialise the default one (a no-op when a training did).
-    const entry: Entry = { folder, predictor: loadPredictor().then(({ Predictor }) => Predictor.load(folder, { backend: 'auto' })) };
+    const entry: Entry = { folder, stamp, predictor: loadPredictor().then(({ Predictor }) => Predictor.load(folder, { backend: 'auto' })) };
     this.entry = entry;
     try {
       const predictor = await entry.predictor;

@@ -12,8 +12,10 @@ import { reportMarkdown } from '../../src/engine/runs/reportMarkdown';
 import { latestCompletedRun, listRuns, readRun } from '../../src/engine/runs/store';
 import type { RunRecord } from '../../src/engine/types';
 import { resolveConfig } from '../../src/engine/config';
-import { parseCsv } from './helpers/csv';
+import { parseCsv } from '../../src/engine/eval/predictionsCsv';
 import { writeTinyDataset } from './runs-fixtures';
+import { useThreshold } from '../../src/engine/runs/useThreshold';
+import { PredictorCache } from '../../src/server/predictorCache';
 
 const TINY = { model: 'seed', imageSize: 24, epochs: 2, batchSize: 8, backend: 'wasm', workers: 1, patience: 5 } as const;
 
@@ -113,6 +115,15 @@ describe('run folders', () => {
     assert.deepEqual(metadata?.classes, ['fractured', 'not fractured']);
     model.dispose();
     assert.equal((await latestCompletedRun(join(dir, 'runs')))?.id, run.id);
+
+    // A threshold stored later (the dashboard's "Use this threshold") reaches predict and Classify X-ray, even from a loaded model.
+    const cache = new PredictorCache();
+    const first = await cache.get(folder);
+    await useThreshold(folder, 0.42);
+    const second = await cache.get(folder);
+    assert.notEqual(second.predictor, first.predictor, 'the cached model is reloaded');
+    assert.deepEqual(second.predictor.threshold, { positiveClass: 0, value: 0.42 });
+    cache.drop();
   });
 
   it('marks a cancelled run cancelled and leaves no model in it', async () => {

@@ -75,7 +75,7 @@ export interface MetricInputs {
   classes: string[];
   labels: ArrayLike<number>;
   /** Row-major [n, classes] probabilities. */
-  probabilities: Float32Array | number[];
+  probabilities: ArrayLike<number>;
   paths: readonly string[];
   loss: number;
   /** Two classes: decide by this threshold instead of argmax, and report argmax's figures beside. */

@@ -12,8 +12,7 @@ import { predictSet, scoreSet } from '../eval/evaluate';
 import { positiveClassIndex } from '../eval/metrics';
 import { predictionsCsv, type PredictionSplit } from '../eval/predictionsCsv';
 import { chooseThreshold } from '../eval/threshold';
-import { classificationReportText, confusionMatrixText } from '../eval/reportText';
-import { figuresText } from '../eval/uncertaintyText';
+import { classificationReportFile } from '../eval/reportText';
 import { attachHead, loadBaseModel, type BaseModel } from '../model/finetune';
 import { saveModel } from '../model/io';
 import { buildPresetModel, MIN_INPUT } from '../model/presets';
@@ -78,7 +77,7 @@ async function writeArtifacts(folder: string, record: RunRecord, model: tfl.Laye
     ...(m0?.tta ? { tta: true } : {}),
   });
   const m = record.metrics!;
-  await writeFileAtomic(join(folder, 'classification_report.txt'), classificationReportText(m) + '\nConfusion matrix (rows: true class, columns: predicted):\n\n' + confusionMatrixText(m) + '\n' + figuresText(m));
+  await writeFileAtomic(join(folder, 'classification_report.txt'), classificationReportFile(m));
   await writeFileAtomic(join(folder, PREDICTIONS_CSV), predictionsCsv(classes, predictions, m.threshold));
   await writeFileAtomic(join(folder, 'model_summary.txt'), modelSummary(model));
   await writeFileAtomic(join(folder, 'training_time.txt'), trainingTimeText(record));

@@ -2,7 +2,7 @@
 // Markdown export are all this one text. Pure (no Node, no DOM, no vscode): the dashboard's
 // webview bundles it. Names, paths and messages go through markdownText.ts.
 import { warningsMarkdown } from '../eval/healthText';
-import { classificationReportText, confusionMatrixText } from '../eval/reportText';
+import { classificationReportText, confusionMatrixText, thresholdHow } from '../eval/reportText';
 import { calibrationSentence, figureRows, intervalsCaption, intervalText } from '../eval/uncertaintyText';
 import type { DatasetReport, EvalReport, RunRecord } from '../types';
 import { mdBlock, mdCode, mdText } from './markdownText';
@@ -115,7 +115,7 @@ export function reportMarkdown(r: RunRecord): string {
     if (m.threshold && m.atDefault) {
       const t = m.threshold;
       const d = m.atDefault;
-      const how = t.method === 'target-sensitivity' ? `the highest reaching validation sensitivity ${t.targetSensitivity}` : 'maximising validation sensitivity + specificity';
+      const how = thresholdHow(t);
       out.push(
         '',
         '### Decision threshold',
