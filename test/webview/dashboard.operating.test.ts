@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DidChangeDashboardStateNotification, DidUseThresholdNotification } from '../../src/protocol/webview';
-import { completed, completedState } from './dashboardFixtures';
+import { completed, completedState, tenClass, tenClassState } from './dashboardFixtures';
 import { inkPixels, launchBrowser, openWebview, settle, type WebviewHarness } from './harness';
 import type { ThemeKind } from './vscodeThemes';
 
@@ -90,6 +90,22 @@ describe('dashboard operating point', () => {
     const auc = m.intervals!.auc!;
     assert.deepEqual(rows.find((r) => r[0] === 'ROC AUC'), ['ROC AUC', m.roc!.auc.toFixed(3), `${auc[0].toFixed(3)} – ${auc[1].toFixed(3)}`]);
     assert.equal(rows.length, 6 + 3 * 2);
+    await view.close();
+  });
+
+  it('shows a 10-class run without two-class sections: intervals for every class and the top-class reliability diagram', async () => {
+    const view = await openWebview(browser, 'dashboard', { theme: 'dark', width: 1200, height: 2600 });
+    await view.dispatch(DidChangeDashboardStateNotification.create({ state: tenClassState() }));
+    await settle(view.page);
+    assert.deepEqual(view.pageErrors, []);
+    const hidden = await view.page.$$eval('#operating, #roc, #pr, #reliability', (n) => n.map((x) => `${x.id}:${(x as HTMLElement).hidden}`));
+    assert.deepEqual(hidden, ['operating:true', 'roc:true', 'pr:true', 'reliability:false']);
+    const rows = await view.page.$$eval('#report table.figure-intervals tbody tr', (trs) => trs.map((tr) => tr.children[0]!.textContent));
+    assert.equal(rows.length, 3 + 3 * 10);
+    assert.ok(rows.includes('class 9 recall'));
+    assert.equal(await view.page.$$eval('#confusion td.cell', (n) => n.length), 100);
+    assert.match((await view.page.textContent('#reliability .calibration')) ?? '', new RegExp(`Brier score ${tenClass.metrics!.calibration!.brier.toFixed(4)} .* top class`));
+    await view.screenshot('dashboard-ten-classes-dark.png');
     await view.close();
   });
 

@@ -7,8 +7,9 @@ import { modelWarnings } from '../../src/engine/eval/health';
 import { makeRng } from '../../src/engine/data/rng';
 import { bootstrapIntervals, kappaOf } from '../../src/engine/eval/bootstrap';
 import { calibration } from '../../src/engine/eval/calibration';
-import { rocCurve } from '../../src/engine/eval/metrics';
 import { prCurve } from '../../src/engine/eval/precisionRecall';
+import { computeEvalReport, rocCurve } from '../../src/engine/eval/metrics';
+import { multiclassPredictions } from '../engine/helpers/predictions';
 
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>.png';
 const DATA = '/home/ana/xrays';
@@ -212,4 +213,16 @@ export const useless: RunRecord = (() => {
 /** The snapshot after the user picks the run with the useless model. */
 export function uselessState(): DashboardState {
   return { runs: [summary(useless), summary(completed)], selectedRunId: useless.id, run: useless, imageUris: {} };
+}
+
+/** A finished 10-class run (simulated predictions): no ROC, PR or operating point, calibration of the top class. */
+export const tenClass: RunRecord = (() => {
+  const p = multiclassPredictions(10, 400, 8);
+  const metrics = computeEvalReport({ classes: p.classes, labels: p.labels, probabilities: p.probabilities, paths: p.paths.map((x) => `${DATA}/${x}`), loss: 1.21, seed: 42 });
+  const counts = { train: p.classes.map(() => 120), val: p.classes.map(() => 40), test: p.classes.map((_, c) => p.labels.filter((l) => l === c).length) };
+  return { ...completed, id: '20261129-100000-10cl', dataset: { ...dataset, classes: p.classes, counts, skipped: [] }, metrics };
+})();
+
+export function tenClassState(): DashboardState {
+  return { runs: [summary(tenClass), summary(completed)], selectedRunId: tenClass.id, run: tenClass, imageUris: {} };
 }
