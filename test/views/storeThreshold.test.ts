@@ -5,24 +5,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { resolveConfig } from '../../src/engine/config';
-import { computeEvalReport } from '../../src/engine/eval/metrics';
-import { parseCsv, predictionsCsv } from '../../src/engine/eval/predictionsCsv';
-import type { DecisionThreshold, RunRecord } from '../../src/engine/types';
+import { parseCsv } from '../../src/engine/eval/predictionsCsv';
+import type { RunRecord } from '../../src/engine/types';
 import { storeThreshold } from '../../src/views/dashboard/storeThreshold';
-import { binaryPredictions, multiclassPredictions, type Predictions } from '../engine/helpers/predictions';
-
-const DATA = '/data/xrays';
-
-async function writeRun(folder: string, p: Predictions, threshold?: DecisionThreshold): Promise<void> {
-  await mkdir(join(folder, 'model'), { recursive: true });
-  const metrics = computeEvalReport({ classes: p.classes, labels: p.labels, probabilities: p.probabilities, paths: p.paths.map((x) => `${DATA}/${x}`), loss: 0.3, threshold, resamples: 100 });
-  const run: RunRecord = { id: 'r1', state: 'completed', startedAt: '2026-11-29T10:00:00.000Z', datasetFolder: DATA, config: resolveConfig(), backend: 'wasm', history: [], metrics };
-  await writeFile(join(folder, 'run.json'), JSON.stringify(run));
-  const val = { split: 'val' as const, paths: p.paths.slice(0, 40), labels: p.labels.slice(0, 40), probabilities: p.probabilities.slice(0, 40 * p.classes.length) };
-  await writeFile(join(folder, 'predictions.csv'), predictionsCsv(p.classes, [val, { split: 'test', paths: p.paths, labels: p.labels, probabilities: p.probabilities }], threshold));
-  await writeFile(join(folder, 'model', 'model.json'), JSON.stringify({ modelTopology: {}, userDefinedMetadata: { classes: p.classes, imageSize: 48, runId: 'r1', ...(threshold ? { threshold: { positiveClass: 0, value: threshold.value } } : {}) } }));
-}
+import { binaryPredictions, multiclassPredictions } from '../engine/helpers/predictions';
+import { writeRun } from '../engine/helpers/runFolder';
 
 describe('storing a threshold chosen on the dashboard', () => {
   let dir: string;
