@@ -1,7 +1,7 @@
 // "Use this threshold": the host's check of what the page sent, and the run folder rewritten so
 // that model.json, run.json, predictions.csv and the reports all agree on the new threshold.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
