@@ -26,6 +26,10 @@ export function datasetText(d: DatasetReport): string {
     for (const s of d.skipped) lines.push(`    ${s.path}: ${REASONS[s.reason] ?? s.reason} (${s.detail})`);
   }
   if (d.duplicates.length) lines.push(`  ${d.duplicates.length} group${d.duplicates.length === 1 ? '' : 's'} of identical files, each kept within one split`);
+  if (d.pathGroups) {
+    const g = d.pathGroups;
+    lines.push(`  ${g.count} groups of 2+ images by path (${g.spec}), ${g.images} images${g.straddling.length ? `; ${g.straddling.length} in more than one given split: ${g.straddling.slice(0, 5).map((s) => `${s.key} (${s.splits.join(', ')})`).join(', ')}${g.straddling.length > 5 ? ', ...' : ''}` : ''}`);
+  }
   if (d.leakage.length) lines.push(`  ${d.leakage.length} duplicate group${d.leakage.length === 1 ? '' : 's'} across the given splits: extra copies dropped`);
   for (const w of d.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';

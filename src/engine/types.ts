@@ -39,6 +39,8 @@ export interface DatasetReport {
   cachedImages: number;
   /** DICOM images kept together by patient or study: how many groups, over how many images (no keys). */
   groups?: { by: 'patient' | 'study'; count: number; images: number };
+  /** Images grouped by their paths (setting groupBy): groups of two or more images, and those found in more than one given split. */
+  pathGroups?: { spec: string; count: number; images: number; straddling: { key: string; splits: SplitName[] }[] };
 }
 
 export interface BatchProgress {

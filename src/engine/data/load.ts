@@ -12,6 +12,7 @@ import { classTotals, countsBySplit, imbalance, missingFromSplits, skippedSummar
 import { scanDataset } from './scan';
 import type { SplitItem } from './split';
 import { assignSplits } from './split';
+import { parsePathGroups, pathGroupKey } from './pathGroups';
 
 export { DatasetError } from './errors';
 
@@ -22,6 +23,8 @@ export interface LoadOptions {
   seed: number;
   /** Keep DICOM images of one patient (default) or study in one split. */
   groupBy?: GroupBy;
+  /** Keep images in one split by their paths: 'none', 'folder:N' or a regular expression (see pathGroups.ts). */
+  pathGroups?: string;
   /** Folder for the decoded-pixel cache; default: <os cache>/fracture-cnn. */
   cacheDir?: string;
   onProgress?: (done: number, total: number) => void;
@@ -110,12 +113,16 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
   const rows: number[] = [];
   const items: SplitItem[] = [];
   const groupBy = options.groupBy ?? 'patient';
+  const parsed = parsePathGroups(options.pathGroups ?? 'none');
+  if (!parsed.spec) throw new RangeError(`Invalid training setting: pathGroups: ${parsed.problem}`);
+  const pathSpec = parsed.spec;
   const keyAt = groupBy === 'patient' ? 0 : 1;
   scan.files.forEach((f, i) => {
     if (!got.ok[i]) return;
     rows.push(i);
     const group = groupBy === 'none' ? undefined : got.groups[i]?.[keyAt] || undefined;
-    items.push({ path: f.path, rel: f.rel, label: relabel[f.label], hash: got.hashes[i], split: f.split, ...(group ? { group } : {}) });
+    const pathGroup = pathSpec.kind === 'none' ? undefined : pathGroupKey(f.rel, f.split ? 1 : 0, pathSpec);
+    items.push({ path: f.path, rel: f.rel, label: relabel[f.label], hash: got.hashes[i], split: f.split, ...(group ? { group } : {}), ...(pathGroup ? { pathGroup } : {}) });
   });
   const grouped = items.filter((it) => it.group);
   const groups = groupBy !== 'none' && grouped.length ? { by: groupBy, count: new Set(grouped.map((it) => it.group)).size, images: grouped.length } : undefined;
@@ -137,6 +144,16 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     warnings.push(`${split.duplicates.length} set${split.duplicates.length === 1 ? '' : 's'} of identical files (${n} files) found; each set is kept within one split.`);
   }
 
+  const pathGroups = pathSpec.kind === 'none' ? undefined : pathGroupReport(options.pathGroups!, items, split.assignment);
+  if (pathGroups) {
+    warnings.push(
+      scan.layout === 'stratified'
+        ? `${pathGroups.images} images in ${pathGroups.count} groups by path (${options.pathGroups}): each group is kept in one split.`
+        : pathGroups.straddling.length
+          ? `${pathGroups.straddling.length} group${pathGroups.straddling.length === 1 ? '' : 's'} by path (${options.pathGroups}) straddle the given train/val/test folders (for example ${pathGroups.straddling[0].key} in ${pathGroups.straddling[0].splits.join(' and ')}): their test figures are optimistic.`
+          : `${pathGroups.count} groups by path (${options.pathGroups}), none straddling the given train/val/test folders.`,
+    );
+  }
   const labels = items.map((it) => it.label);
   const counts = countsBySplit(labels, split.assignment, classes.length);
   warnings.push(...missingFromSplits(classes, counts));
@@ -168,7 +185,25 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     decodeSeconds,
     cachedImages: got.cachedImages,
     ...(groups ? { groups } : {}),
+    ...(pathGroups ? { pathGroups } : {}),
   };
-  const groupOf = new Map(items.filter((it) => it.group).map((it) => [it.path, it.group!]));
+  const groupOf = new Map(items.filter((it) => it.pathGroup ?? it.group).map((it) => [it.path, (it.pathGroup ?? it.group)!]));
   return { report, ...sets, groupOf };
+}
+
+/** Groups of two or more images by path, and (given splits) those whose images sit in more than one split. */
+function pathGroupReport(spec: string, items: SplitItem[], assignment: (SplitName | null)[]): NonNullable<DatasetReport['pathGroups']> {
+  const byKey = new Map<string, number[]>();
+  items.forEach((it, i) => {
+    if (!it.pathGroup) return;
+    const g = byKey.get(it.pathGroup);
+    if (g) g.push(i);
+    else byKey.set(it.pathGroup, [i]);
+  });
+  const multi = [...byKey.entries()].filter(([, g]) => g.length > 1);
+  const straddling = multi
+    .map(([key, g]) => ({ key, splits: (['train', 'val', 'test'] as SplitName[]).filter((s) => g.some((i) => assignment[i] === s)) }))
+    .filter((g) => g.splits.length > 1)
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
+  return { spec, count: multi.length, images: multi.reduce((a, [, g]) => a + g.length, 0), straddling };
 }

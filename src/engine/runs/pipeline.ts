@@ -115,6 +115,7 @@ export async function runTraining(options: PipelineOptions): Promise<TrainingOut
       testFraction: config.testFraction,
       seed: config.seed,
       groupBy: config.groupBy,
+      pathGroups: config.pathGroups,
       cacheDir: options.cacheDir,
       onProgress: cb.onDecodeProgress ? (d, t) => cb.onDecodeProgress!(d, t) : undefined,
       signal,

@@ -33,6 +33,15 @@ export function datasetMarkdown(d: DatasetReport): string {
   }
   if (d.duplicates.length) out.push('', `Byte-identical duplicate groups: ${d.duplicates.length} (each kept within one split).`);
   if (d.leakage.length) out.push('', `Duplicates found across given splits (extra copies dropped): ${d.leakage.length}.`);
+  const g = d.pathGroups;
+  if (g) {
+    out.push('', `Groups by path (${mdCode(g.spec)}): ${g.count} groups of two or more images, ${g.images} images${d.layout === 'stratified' ? ', each kept in one split' : ''}.`);
+    if (g.straddling.length) {
+      out.push('', `Groups in more than one of the given splits (${g.straddling.length}):`, '');
+      for (const s of g.straddling.slice(0, 20)) out.push(`- ${mdCode(s.key)}: ${s.splits.join(', ')}`);
+      if (g.straddling.length > 20) out.push(`- ... and ${g.straddling.length - 20} more`);
+    }
+  }
   for (const w of d.warnings) out.push('', `> Warning: ${mdText(w)}`);
   return out.join('\n');
 }
