@@ -26,6 +26,10 @@ export function datasetText(d: DatasetReport): string {
     for (const s of d.skipped) lines.push(`    ${s.path}: ${REASONS[s.reason] ?? s.reason} (${s.detail})`);
   }
   if (d.duplicates.length) lines.push(`  ${d.duplicates.length} group${d.duplicates.length === 1 ? '' : 's'} of identical files, each kept within one split`);
+  if (d.nearDuplicates) {
+    const n = d.nearDuplicates;
+    lines.push(`  ${n.total} pair${n.total === 1 ? '' : 's'} of near-identical images, e.g. ${n.pairs[0].paths.join(' and ')}`);
+  }
   if (d.pathGroups) {
     const g = d.pathGroups;
     lines.push(`  ${g.count} groups of 2+ images by path (${g.spec}), ${g.images} images${g.straddling.length ? `; ${g.straddling.length} in more than one given split: ${g.straddling.slice(0, 5).map((s) => `${s.key} (${s.splits.join(', ')})`).join(', ')}${g.straddling.length > 5 ? ', ...' : ''}` : ''}`);

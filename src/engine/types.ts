@@ -41,6 +41,8 @@ export interface DatasetReport {
   groups?: { by: 'patient' | 'study'; count: number; images: number };
   /** Images grouped by their paths (setting groupBy): groups of two or more images, and those found in more than one given split. */
   pathGroups?: { spec: string; count: number; images: number; straddling: { key: string; splits: SplitName[] }[] };
+  /** Pairs of images that are near-copies (difference hash of the pixels within a few bits), byte-identical ones aside. */
+  nearDuplicates?: { total: number; pairs: { paths: [string, string]; distance: number; splits?: [SplitName, SplitName] }[] };
 }
 
 export interface BatchProgress {

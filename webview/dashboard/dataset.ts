@@ -26,6 +26,7 @@ export class DatasetView {
       this.warnings(report),
       this.leakage(report),
       this.straddling(report),
+      this.nearDuplicates(report),
       this.skipped(report),
     ]);
   }
@@ -91,6 +92,22 @@ export class DatasetView {
       el('summary', { text: `${s.length} group(s) in more than one of the given splits` }),
       el('ul', {}, s.slice(0, SKIPPED_SHOWN).map((g) => el('li', {}, [el('code', { text: g.key }), ` in ${g.splits.join(', ')}`]))),
       s.length > SKIPPED_SHOWN ? el('p', { className: 'note', text: `and ${s.length - SKIPPED_SHOWN} more` }) : null,
+    ]);
+  }
+
+  private nearDuplicates(r: DatasetReport): HTMLElement | null {
+    const n = r.nearDuplicates;
+    if (!n) return null;
+    return el('details', { className: 'near-duplicates', attrs: { open: n.total <= 10 } }, [
+      el('summary', { text: `${n.total} pair(s) of near-identical images${r.layout === 'stratified' ? ', each kept within one split' : ''}` }),
+      el(
+        'ul',
+        {},
+        n.pairs.slice(0, SKIPPED_SHOWN).map((p) =>
+          el('li', {}, [this.fileList(r.root, [...p.paths]), el('span', { className: 'detail', text: ` — ${p.distance} bit(s) apart${p.splits && p.splits[0] !== p.splits[1] ? `, in ${p.splits[0]} and ${p.splits[1]}` : ''}` })]),
+        ),
+      ),
+      n.total > Math.min(n.pairs.length, SKIPPED_SHOWN) ? el('p', { className: 'note', text: `and ${n.total - Math.min(n.pairs.length, SKIPPED_SHOWN)} more` }) : null,
     ]);
   }
 

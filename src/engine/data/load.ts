@@ -13,6 +13,7 @@ import { scanDataset } from './scan';
 import type { SplitItem } from './split';
 import { assignSplits } from './split';
 import { parsePathGroups, pathGroupKey } from './pathGroups';
+import { differenceHash, nearPairs } from './nearDuplicates';
 
 export { DatasetError } from './errors';
 
@@ -130,6 +131,7 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     const whose = groups.by === 'patient' ? (groups.count === 1 ? 'patient' : 'patients') : groups.count === 1 ? 'study' : 'studies';
     warnings.push(`${groups.images} DICOM image${groups.images === 1 ? '' : 's'} of ${groups.count} ${whose}: each ${groups.by}'s images are kept in one split (setting dicomGroupBy).`);
   }
+  const near = await findNearDuplicates(got.store, options.imageSize, rows, items);
   const split = assignSplits(items, {
     layout: scan.layout,
     classes,
@@ -152,6 +154,15 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
         : pathGroups.straddling.length
           ? `${pathGroups.straddling.length} group${pathGroups.straddling.length === 1 ? '' : 's'} by path (${options.pathGroups}) straddle the given train/val/test folders (for example ${pathGroups.straddling[0].key} in ${pathGroups.straddling[0].splits.join(' and ')}): their test figures are optimistic.`
           : `${pathGroups.count} groups by path (${options.pathGroups}), none straddling the given train/val/test folders.`,
+    );
+  }
+  const nearDuplicates = near.length ? nearReport(near, items, split.assignment) : undefined;
+  if (nearDuplicates) {
+    const across = nearDuplicates.pairs.filter((p) => p.splits && p.splits[0] !== p.splits[1]).length;
+    warnings.push(
+      scan.layout === 'stratified'
+        ? `${near.length} pair${near.length === 1 ? '' : 's'} of near-identical images (re-encoded, resized or lightly edited copies) found; each set is kept within one split.`
+        : `${near.length} pair${near.length === 1 ? '' : 's'} of near-identical images found${across ? `, ${across} of them across the given train/val/test folders: their test figures are optimistic` : ''}.`,
     );
   }
   const labels = items.map((it) => it.label);
@@ -186,6 +197,7 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     cachedImages: got.cachedImages,
     ...(groups ? { groups } : {}),
     ...(pathGroups ? { pathGroups } : {}),
+    ...(nearDuplicates ? { nearDuplicates } : {}),
   };
   const groupOf = new Map(items.filter((it) => it.pathGroup ?? it.group).map((it) => [it.path, (it.pathGroup ?? it.group)!]));
   return { report, ...sets, groupOf };
@@ -206,4 +218,38 @@ function pathGroupReport(spec: string, items: SplitItem[], assignment: (SplitNam
     .filter((g) => g.splits.length > 1)
     .sort((a, b) => (a.key < b.key ? -1 : 1));
   return { spec, count: multi.length, images: multi.reduce((a, [, g]) => a + g.length, 0), straddling };
+}
+
+/** Pairs [a, b, distance] of items that are near-copies but not byte-identical; marks each set's items with a shared nearGroup. */
+async function findNearDuplicates(store: PixelStore, imageSize: number, rows: number[], items: SplitItem[]): Promise<[number, number, number][]> {
+  // Labels and paths are not needed to read pixels.
+  const all = makeSet(store, imageSize, rows, [], []);
+  const hashes: [number, number][] = [];
+  const area = imageSize * imageSize;
+  for (let start = 0; start < all.size; start += 256) {
+    const indices = Array.from({ length: Math.min(256, all.size - start) }, (_, i) => start + i);
+    const px = all.read(indices);
+    for (let k = 0; k < indices.length; k++) hashes.push(differenceHash(px, k * area, imageSize));
+    // Let other work (progress, cancellation) run between batches of a large set.
+    await new Promise((r) => setImmediate(r));
+  }
+  const pairs = nearPairs(hashes).filter(([a, b]) => items[a].hash !== items[b].hash);
+  const parent = items.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  for (const [a, b] of pairs) parent[find(a)] = find(b);
+  for (const [a, b] of pairs) for (const i of [a, b]) items[i].nearGroup = String(find(i));
+  return pairs;
+}
+
+const NEAR_PAIRS_LISTED = 200;
+
+function nearReport(pairs: [number, number, number][], items: SplitItem[], assignment: (SplitName | null)[]): NonNullable<DatasetReport['nearDuplicates']> {
+  return {
+    total: pairs.length,
+    pairs: pairs.slice(0, NEAR_PAIRS_LISTED).map(([a, b, distance]) => {
+      const sa = assignment[a];
+      const sb = assignment[b];
+      return { paths: [items[a].path, items[b].path], distance, ...(sa && sb ? { splits: [sa, sb] as [SplitName, SplitName] } : {}) };
+    }),
+  };
 }

@@ -16,6 +16,8 @@ export interface SplitItem {
   group?: string;
   /** Likewise, a key from the item's path (setting groupBy). */
   pathGroup?: string;
+  /** Likewise, near-copies of one picture. */
+  nearGroup?: string;
 }
 
 export interface SplitOptions {
@@ -77,7 +79,8 @@ export function joinGroups(items: SplitItem[], units: number[][]): number[][] {
   const owner = new Map<string, number>();
   units.forEach((members, k) => {
     for (const i of members) {
-      for (const g of [items[i].group && `dicom:${items[i].group}`, items[i].pathGroup && `path:${items[i].pathGroup}`]) {
+      const it = items[i];
+      for (const g of [it.group && `dicom:${it.group}`, it.pathGroup && `path:${it.pathGroup}`, it.nearGroup && `near:${it.nearGroup}`]) {
         if (!g) continue;
         const o = owner.get(g);
         if (o === undefined) owner.set(g, k);

@@ -6,6 +6,7 @@ import { classificationReportText, confusionMatrixText, thresholdHow } from '../
 import { calibrationSentence, figureRows, intervalsCaption, intervalText } from '../eval/uncertaintyText';
 import type { DatasetReport, EvalReport, RunRecord } from '../types';
 import { mdBlock, mdCode, mdText } from './markdownText';
+import { NEAR_DUPLICATE_BITS } from '../data/nearDuplicates';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
 const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
@@ -33,6 +34,12 @@ export function datasetMarkdown(d: DatasetReport): string {
   }
   if (d.duplicates.length) out.push('', `Byte-identical duplicate groups: ${d.duplicates.length} (each kept within one split).`);
   if (d.leakage.length) out.push('', `Duplicates found across given splits (extra copies dropped): ${d.leakage.length}.`);
+  const near = d.nearDuplicates;
+  if (near) {
+    out.push('', `Near-identical image pairs (difference hash within ${NEAR_DUPLICATE_BITS} bits, byte-identical files aside): ${near.total}${d.layout === 'stratified' ? ', each set kept within one split' : ''}.`, '');
+    for (const p of near.pairs.slice(0, 20)) out.push(`- ${mdCode(p.paths[0])} and ${mdCode(p.paths[1])} (${p.distance} bit${p.distance === 1 ? '' : 's'}${p.splits && p.splits[0] !== p.splits[1] ? `; in ${p.splits[0]} and ${p.splits[1]}` : ''})`);
+    if (near.total > 20) out.push(`- ... and ${near.total - 20} more (see run.json)`);
+  }
   const g = d.pathGroups;
   if (g) {
     out.push('', `Groups by path (${mdCode(g.spec)}): ${g.count} groups of two or more images, ${g.images} images${d.layout === 'stratified' ? ', each kept in one split' : ''}.`);
