@@ -96,6 +96,7 @@ const TRAIN_OPTIONS: OptionSpec = {
     workers: { type: 'string' },
     'group-by': { type: 'string' },
     'path-groups': { type: 'string' },
+    bootstrap: { type: 'string' },
     'runs-dir': { type: 'string' },
     'cache-dir': { type: 'string' },
     json: { type: 'boolean' },
@@ -130,6 +131,7 @@ function trainConfig(v: Record<string, string | boolean | undefined>): Partial<T
     workers: num('workers', s('workers'), true),
     groupBy: choice('group-by', s('group-by'), ['patient', 'study', 'none'] as const),
     pathGroups: s('path-groups'),
+    bootstrapResamples: num('bootstrap', s('bootstrap'), true),
   };
   for (const key of Object.keys(config) as (keyof TrainConfig)[]) if (config[key] === undefined) delete config[key];
   try {

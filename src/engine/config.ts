@@ -50,6 +50,8 @@ export interface TrainConfig {
   groupBy: GroupBy;
   /** Images kept in one split by their paths: 'none', 'folder:N' or a regular expression with one capture group. */
   pathGroups: string;
+  /** Bootstrap resamples for the test figures' 95% intervals; 0: no intervals. */
+  bootstrapResamples: number;
 }
 
 export const MODEL_PRESETS: readonly ModelPreset[] = ['radnet', 'seed'];
@@ -82,6 +84,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   workers: 0,
   groupBy: 'patient',
   pathGroups: 'none',
+  bootstrapResamples: 2000,
 });
 
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
@@ -129,6 +132,7 @@ export function validateConfig(c: TrainConfig): void {
   if (!Number.isInteger(c.workers) || c.workers < 0) fail(`workers must be a non-negative integer, got ${c.workers}`);
   if (!['patient', 'study', 'none'].includes(c.groupBy)) fail(`groupBy must be patient, study or none, got ${c.groupBy}`);
   if (typeof c.pathGroups !== 'string') fail(`pathGroups must be none, folder:N or a regular expression, got ${String(c.pathGroups)}`);
+  if (!Number.isInteger(c.bootstrapResamples) || c.bootstrapResamples < 0 || c.bootstrapResamples > 100000) fail(`bootstrapResamples must be an integer from 0 (no intervals) to 100000, got ${c.bootstrapResamples}`);
   const groups = parsePathGroups(c.pathGroups);
   if (groups.problem) fail(`pathGroups: ${groups.problem}`);
 }

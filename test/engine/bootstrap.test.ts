@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { gaussian, makeRng } from '../../src/engine/data/rng';
 import { bootstrapIntervals } from '../../src/engine/eval/bootstrap';
 import { computeEvalReport } from '../../src/engine/eval/metrics';
+import { resolveConfig } from '../../src/engine/config';
 import type { Interval } from '../../src/engine/types';
 import { binaryPredictions, multiclassPredictions } from './helpers/predictions';
 
@@ -61,6 +62,15 @@ describe('bootstrap intervals', () => {
     // One image of a class, predicted right: every resample holds it, so its recall is certain.
     const one = bootstrapIntervals({ labels: [0, 0, 0, 1], predicted: [0, 1, 0, 1], numClasses: 2, positiveClass: 1, resamples: 300 })!;
     assert.deepEqual(one.sensitivity, [1, 1]);
+  });
+
+  it('can be turned off (bootstrapResamples 0), and refuse a bad count naming the setting', () => {
+    const p = binaryPredictions(60, 20, 1);
+    const r = computeEvalReport({ classes: p.classes, labels: p.labels, probabilities: p.probabilities, paths: p.paths, loss: 0, resamples: 0 });
+    assert.equal(r.intervals, undefined);
+    assert.ok(r.calibration && r.pr, 'calibration and the PR curve do not depend on it');
+    assert.equal(resolveConfig().bootstrapResamples, 2000);
+    assert.throws(() => resolveConfig({ bootstrapResamples: -5 }), /Invalid training setting: bootstrapResamples must be an integer from 0 \(no intervals\) to 100000, got -5/);
   });
 
   it('give a 10-class run intervals for every class and no binary figures', () => {

@@ -248,7 +248,7 @@ async function evaluateSplits(model: tfl.LayersModel, data: LoadedDataset, class
     let threshold: DecisionThreshold | undefined;
     const valProbs = val.size > 0 ? await predictSet(model, val, batchSize, pool, config.tta) : new Float32Array(0);
     if (classes.length === 2 && val.size > 0) threshold = chooseThreshold(val.labels, valProbs, positiveClassIndex(classes), config.targetSensitivity);
-    const scored = await scoreSet(model, test, classes, { batchSize, pool, tta: config.tta, threshold, seed: config.seed });
+    const scored = await scoreSet(model, test, classes, { batchSize, pool, tta: config.tta, threshold, seed: config.seed, resamples: config.bootstrapResamples });
     const rows = (split: 'val' | 'test', set: ImageSet, probabilities: Float32Array): PredictionSplit => ({
       split,
       paths: set.paths.map((p) => relative(data.report.root, p).split(sep).join('/')),

@@ -58,7 +58,7 @@ export async function useThreshold(runFolder: string, value: number): Promise<Ru
     loss: old.loss,
     threshold,
     seed: old.intervals?.seed ?? record.config.seed,
-    resamples: old.intervals?.resamples,
+    resamples: old.intervals?.resamples ?? record.config.bootstrapResamples ?? 0,
   });
   if (old.tta) metrics.tta = true;
   if (old.localization) metrics.localization = old.localization;
