@@ -59,6 +59,7 @@ describe('dashboard operating point', () => {
       assert.match((await figure('ppv')) ?? '', new RegExp(`^${((100 * e.tp) / (e.tp + e.fp)).toFixed(1)}% `));
       assert.match((await figure('npv')) ?? '', new RegExp(`^${((100 * e.tn) / (e.tn + e.fn)).toFixed(1)}% `));
       assert.equal(await view.page.textContent('#operating output'), t.toFixed(3));
+      assert.equal(await view.page.textContent('#operating label span'), 'Threshold on P(fractured) ');
     }
     const before = await view.page.$eval('#roc canvas', (c) => (c as HTMLCanvasElement).toDataURL());
     await slide(view.page, 0.2);

@@ -52,6 +52,7 @@ export class OperatingPointView {
   readonly root: HTMLElement;
   readonly slider = el('input', { className: 'threshold-slider', attrs: { type: 'range', min: 0, max: 1, step: 0.001, 'aria-label': 'Decision threshold' } });
   private readonly valueText = el('output', { className: 'threshold-value' });
+  private readonly sliderLabel = el('span', { text: 'Threshold on P(positive) ' });
   private readonly facts = el('dl', { className: 'facts operating' });
   private readonly note = el('p', { className: 'note' });
   private readonly status = el('p', { className: 'note use-status', attrs: { role: 'status', 'aria-live': 'polite' } });
@@ -66,7 +67,7 @@ export class OperatingPointView {
     const { root, body } = section('operating', 'Operating point');
     this.slider.addEventListener('input', () => this.move());
     this.useButton.addEventListener('click', () => onUse(Number(this.slider.value)));
-    body.append(el('label', { className: 'slider-row' }, ['Threshold on P(positive) ', this.slider, this.valueText]), this.facts, el('div', { className: 'card-actions' }, [this.useButton]), this.status, this.note);
+    body.append(el('label', { className: 'slider-row' }, [this.sliderLabel, this.slider, this.valueText]), this.facts, el('div', { className: 'card-actions' }, [this.useButton]), this.status, this.note);
     this.root = root;
   }
 
@@ -81,6 +82,7 @@ export class OperatingPointView {
       return;
     }
     this.useButton.hidden = !canStore;
+    this.sliderLabel.textContent = `Threshold on P(${this.classes[this.scores.positiveClass] ?? 'positive'}) `;
     const stored = metrics.threshold?.value ?? 0.5;
     this.slider.value = String(stored);
     this.note.textContent = `The model uses ${fixed(stored)}${metrics.threshold ? '' : ' (the plain 0.5 rule)'}. A threshold picked here by looking at the test split makes its test figures optimistic.`;
