@@ -95,6 +95,8 @@ const TRAIN_OPTIONS: OptionSpec = {
     backend: { type: 'string' },
     workers: { type: 'string' },
     'group-by': { type: 'string' },
+    'path-groups': { type: 'string' },
+    bootstrap: { type: 'string' },
     'runs-dir': { type: 'string' },
     'cache-dir': { type: 'string' },
     json: { type: 'boolean' },
@@ -128,6 +130,8 @@ function trainConfig(v: Record<string, string | boolean | undefined>): Partial<T
     backend: choice('backend', s('backend'), ['auto', 'wasm', 'cpu', 'tensorflow'] as const),
     workers: num('workers', s('workers'), true),
     groupBy: choice('group-by', s('group-by'), ['patient', 'study', 'none'] as const),
+    pathGroups: s('path-groups'),
+    bootstrapResamples: num('bootstrap', s('bootstrap'), true),
   };
   for (const key of Object.keys(config) as (keyof TrainConfig)[]) if (config[key] === undefined) delete config[key];
   try {

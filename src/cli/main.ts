@@ -50,6 +50,9 @@ Train options (defaults in brackets; "radnet / seed" where the model preset deci
   --backend auto|wasm|cpu|tensorflow     [auto]
   --workers N           data-parallel training threads, 0 = one per core [0]
   --group-by KEY        keep DICOM images of one patient|study|none in one split [patient]
+  --path-groups SPEC    keep images in one split by path: none, folder:N (N-th folder under
+                        the class folder) or a regex with one capture group [none]
+  --bootstrap N         resamples for the test figures' 95% intervals, 0 = none [2000]
   --runs-dir DIR        where run folders are written [./${DEFAULT_RUNS_DIR}]
   --cache-dir DIR       decoded-pixel cache [the user's cache folder]
   --json                print the outcome as JSON on stdout (progress goes to stderr)

@@ -1,6 +1,7 @@
 // Human-readable text for the terminal: the dataset report before training and the results after it.
 import { warningsText } from '../engine/eval/healthText';
-import { classificationReportText, confusionMatrixText } from '../engine/eval/reportText';
+import { classificationReportText, confusionMatrixText, thresholdHow } from '../engine/eval/reportText';
+import { figuresText } from '../engine/eval/uncertaintyText';
 import type { DatasetReport, EpochMetrics, RunRecord } from '../engine/types';
 
 const REASONS: Record<string, string> = {
@@ -25,6 +26,14 @@ export function datasetText(d: DatasetReport): string {
     for (const s of d.skipped) lines.push(`    ${s.path}: ${REASONS[s.reason] ?? s.reason} (${s.detail})`);
   }
   if (d.duplicates.length) lines.push(`  ${d.duplicates.length} group${d.duplicates.length === 1 ? '' : 's'} of identical files, each kept within one split`);
+  if (d.nearDuplicates) {
+    const n = d.nearDuplicates;
+    lines.push(`  ${n.total} pair${n.total === 1 ? '' : 's'} of near-identical images, e.g. ${n.pairs[0].paths.join(' and ')}`);
+  }
+  if (d.pathGroups) {
+    const g = d.pathGroups;
+    lines.push(`  ${g.count} groups of 2+ images by path (${g.spec}), ${g.images} images${g.straddling.length ? `; ${g.straddling.length} in more than one given split: ${g.straddling.slice(0, 5).map((s) => `${s.key} (${s.splits.join(', ')})`).join(', ')}${g.straddling.length > 5 ? ', ...' : ''}` : ''}`);
+  }
   if (d.leakage.length) lines.push(`  ${d.leakage.length} duplicate group${d.leakage.length === 1 ? '' : 's'} across the given splits: extra copies dropped`);
   for (const w of d.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
@@ -59,6 +68,7 @@ export function resultsText(run: RunRecord, folder: string): string {
     if (m.roc) lines.push('', `ROC AUC (positive class "${m.classes[m.roc.positiveClass]}"): ${m.roc.auc.toFixed(4)}`);
     if (m.sensitivity !== undefined && m.specificity !== undefined) lines.push(`Sensitivity ${m.sensitivity.toFixed(4)}, specificity ${m.specificity.toFixed(4)}`);
     lines.push(...thresholdLines(run));
+    lines.push('', figuresText(m).trimEnd());
     if (m.localization) lines.push(`Grad-CAM pointing game: the heat-map peak lies inside the fracture box in ${m.localization.hits} of ${m.localization.total} fractured test images (${(100 * m.localization.share).toFixed(1)}%)`);
   }
   if (run.timings) {
@@ -78,7 +88,7 @@ export function thresholdLines(run: RunRecord): string[] {
   const m = run.metrics;
   if (!m?.threshold || !m.atDefault) return [];
   const t = m.threshold;
-  const how = t.method === 'target-sensitivity' ? `the highest reaching validation sensitivity ${t.targetSensitivity}` : 'maximising validation sensitivity + specificity';
+  const how = thresholdHow(t);
   const d = m.atDefault;
   const pct = (v?: number) => (v === undefined ? 'n/a' : v.toFixed(4));
   return [

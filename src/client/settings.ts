@@ -30,6 +30,8 @@ export const TRAIN_SETTINGS: Readonly<Record<keyof TrainConfig, string>> = {
   backend: 'backend',
   workers: 'workers',
   groupBy: 'dicomGroupBy',
+  pathGroups: 'groupBy',
+  bootstrapResamples: 'bootstrapResamples',
 };
 
 /** Settings of the editor only (no engine option, no CLI flag), with their defaults. */

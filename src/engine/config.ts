@@ -4,6 +4,8 @@
 // Adam 1e-3 constant, batch 32, 20 epochs, early stopping on val_loss with patience 4). Any option
 // set explicitly overrides the preset's value.
 
+import { parsePathGroups } from './data/pathGroups';
+
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type ClassWeighting = 'auto' | 'balanced' | 'none';
 export type LossKind = 'crossentropy' | 'focal';
@@ -46,6 +48,10 @@ export interface TrainConfig {
   /** Data-parallel training workers; 0 picks one per core. */
   workers: number;
   groupBy: GroupBy;
+  /** Images kept in one split by their paths: 'none', 'folder:N' or a regular expression with one capture group. */
+  pathGroups: string;
+  /** Bootstrap resamples for the test figures' 95% intervals; 0: no intervals. */
+  bootstrapResamples: number;
 }
 
 export const MODEL_PRESETS: readonly ModelPreset[] = ['radnet', 'seed'];
@@ -77,6 +83,8 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   backend: 'auto',
   workers: 0,
   groupBy: 'patient',
+  pathGroups: 'none',
+  bootstrapResamples: 2000,
 });
 
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
@@ -133,4 +141,8 @@ export function validateConfig(c: TrainConfig): void {
   if (!oneOf(c.backend, ['auto', 'tensorflow', 'wasm', 'cpu'])) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
   if (!Number.isInteger(c.workers) || c.workers < 0 || c.workers > 256) fail(`workers must be an integer from 0 to 256, got ${c.workers}`);
   if (!['patient', 'study', 'none'].includes(c.groupBy)) fail(`groupBy must be patient, study or none, got ${c.groupBy}`);
+  if (typeof c.pathGroups !== 'string') fail(`pathGroups must be none, folder:N or a regular expression, got ${String(c.pathGroups)}`);
+  if (!Number.isInteger(c.bootstrapResamples) || c.bootstrapResamples < 0 || c.bootstrapResamples > 100000) fail(`bootstrapResamples must be an integer from 0 (no intervals) to 100000, got ${c.bootstrapResamples}`);
+  const groups = parsePathGroups(c.pathGroups);
+  if (groups.problem) fail(`pathGroups: ${groups.problem}`);
 }

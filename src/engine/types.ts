@@ -39,6 +39,10 @@ export interface DatasetReport {
   cachedImages: number;
   /** DICOM images kept together by patient or study: how many groups, over how many images (no keys). */
   groups?: { by: 'patient' | 'study'; count: number; images: number };
+  /** Images grouped by their paths (setting groupBy): groups of two or more images, and those found in more than one given split. */
+  pathGroups?: { spec: string; count: number; images: number; straddling: { key: string; splits: SplitName[] }[] };
+  /** Pairs of images that are near-copies (difference hash of the pixels within a few bits), byte-identical ones aside. */
+  nearDuplicates?: { total: number; pairs: { paths: [string, string]; distance: number; splits?: [SplitName, SplitName] }[] };
 }
 
 export interface BatchProgress {
@@ -95,7 +99,8 @@ export interface Misclassified {
 export interface DecisionThreshold {
   positiveClass: number;
   value: number;
-  method: 'youden' | 'target-sensitivity';
+  /** 'chosen': picked by the user on the dashboard's operating-point slider. */
+  method: 'youden' | 'target-sensitivity' | 'chosen';
   targetSensitivity?: number;
   valSensitivity: number;
   valSpecificity: number;
@@ -108,6 +113,69 @@ export interface DefaultRuleFigures {
   specificity?: number;
   macroF1: number;
   confusion: number[][];
+}
+
+/** A 95% interval [low, high]. */
+export type Interval = [number, number];
+
+/**
+ * Percentile intervals from a seeded bootstrap of the test predictions, resampled within each
+ * true class (every resample keeps the split's class counts). The predictions stay fixed: the
+ * intervals say how much the figures move with the choice of test images, not of model.
+ */
+export interface BootstrapIntervals {
+  level: number;
+  resamples: number;
+  seed: number;
+  accuracy: Interval;
+  macroF1: Interval;
+  kappa: Interval;
+  perClass: { precision: Interval; recall: Interval; f1: Interval }[];
+  /** Two classes only. */
+  sensitivity?: Interval;
+  specificity?: Interval;
+  auc?: Interval;
+}
+
+/** One bin of a reliability diagram: predicted probability against how often it came true. */
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  count: number;
+  meanPredicted: number;
+  observed: number;
+}
+
+/**
+ * How well the probabilities can be taken at their word. Two classes: of the positive class's
+ * probability (scikit-learn's brier_score_loss and calibration_curve). More: Brier summed over
+ * classes, and the bins of the top class's probability against whether it was right.
+ */
+export interface Calibration {
+  of: 'positive' | 'top-label';
+  positiveClass?: number;
+  brier: number;
+  /** Expected calibration error: the bins' |observed - predicted| weighted by their share of images. */
+  ece: number;
+  bins: ReliabilityBin[];
+}
+
+/** Precision-recall curve of the positive class, scikit-learn's points (recall falling), with average precision. */
+export interface PrCurve {
+  positiveClass: number;
+  averagePrecision: number;
+  /** [recall, precision] per distinct threshold, highest threshold last, then [0, 1]. */
+  points: [number, number][];
+  /** Share of positives: the curve of a model that guesses. */
+  prevalence: number;
+}
+
+/** The positive class's probability and true side of each test image, for operating points chosen in the dashboard. */
+export interface TestScores {
+  positiveClass: number;
+  scores: number[];
+  /** 1: the image is of the positive class. */
+  positive: number[];
 }
 
 /** Share of held-out images with a known finding box whose Grad-CAM peak falls inside the box. */
@@ -148,6 +216,13 @@ export interface EvalReport {
   tta?: boolean;
   localization?: Localization;
   warnings?: ModelWarning[];
+  /** Cohen's kappa of the predictions against the truth. */
+  kappa?: number;
+  intervals?: BootstrapIntervals;
+  calibration?: Calibration;
+  /** Two classes only. */
+  pr?: PrCurve;
+  testScores?: TestScores;
 }
 
 export type RunState = 'running' | 'completed' | 'cancelled' | 'failed';

@@ -80,6 +80,11 @@ export const DidExportNotification = new IpcMessageType<{ path: string } | { err
   (p) => isRecord(p) && (typeof p.path === 'string' || typeof p.error === 'string'),
 );
 
+/** webview -> host: store this decision threshold (two classes, 0 < value < 1) with the run's model. */
+export const UseThresholdCommand = new IpcMessageType<{ runId: string; value: number }>('dashboard/useThreshold');
+/** host -> webview: the threshold was stored, or why not. */
+export const DidUseThresholdNotification = new IpcMessageType<{ message: string } | { error: string }>('dashboard/didUseThreshold');
+
 // ---- classify panel ----
 
 export interface ClassifyItem {

@@ -50,7 +50,9 @@ describe('fracture-cnn command line', () => {
     runFolder = m[1].trim();
     assert.ok(runFolder.startsWith(join(dir, 'runs')));
     const files = (await readdir(runFolder)).sort();
-    for (const f of ['classification_report.txt', 'model', 'model_summary.txt', 'report.md', 'run.json', 'training_time.txt']) assert.ok(files.includes(f), f);
+    for (const f of ['classification_report.txt', 'model', 'model_summary.txt', 'predictions.csv', 'report.md', 'run.json', 'training_time.txt']) assert.ok(files.includes(f), f);
+    assert.match(r.stdout, /^ +accuracy +\d\.\d{4} +\[\d\.\d{4}, \d\.\d{4}\]$/m, 'accuracy with its bootstrap interval');
+    assert.match(r.stdout, /percentiles of 2000 bootstrap resamples/);
     assert.deepEqual((await readdir(join(runFolder, 'model'))).sort(), ['model.json', 'weights.bin']);
     assert.equal(JSON.parse(await readFile(join(runFolder, 'run.json'), 'utf8')).state, 'completed');
   });
@@ -71,6 +73,12 @@ describe('fracture-cnn command line', () => {
     assert.equal(outcome.tag, 'completed');
     assert.deepEqual(outcome.run.dataset.skipped.map((s: { path: string }) => s.path).sort(), [...bad].sort());
     assert.equal(outcome.run.dataset.counts.train.length, 2);
+    const m = outcome.run.metrics;
+    assert.equal(m.intervals.resamples, 2000);
+    assert.equal(m.intervals.accuracy.length, 2);
+    assert.ok(m.intervals.accuracy[0] <= m.accuracy && m.accuracy <= m.intervals.accuracy[1]);
+    assert.equal(m.calibration.of, 'positive');
+    assert.ok(m.pr.averagePrecision >= 0 && m.pr.averagePrecision <= 1);
   });
 
   it('writes the built-in sample dataset with its fracture boxes', () => {

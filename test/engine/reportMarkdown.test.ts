@@ -6,6 +6,16 @@ import { mdBlock, mdCode, mdText } from '../../src/engine/runs/markdownText';
 import { reportMarkdown } from '../../src/engine/runs/reportMarkdown';
 import type { RunRecord } from '../../src/engine/types';
 import { completed, running } from '../webview/dashboardFixtures';
+import { resultsText } from '../../src/cli/print';
+import { computeEvalReport } from '../../src/engine/eval/metrics';
+import { binaryPredictions, multiclassPredictions, type Predictions } from './helpers/predictions';
+
+const runOf = (p: Predictions): RunRecord => ({
+  ...completed,
+  dataset: undefined,
+  metrics: computeEvalReport({ classes: p.classes, labels: p.labels, probabilities: p.probabilities, paths: p.paths, loss: 0.5, seed: 9 }),
+});
+const iv = (i: [number, number] | undefined) => `[${i![0].toFixed(4)}, ${i![1].toFixed(4)}]`;
 
 /** The Markdown without fenced blocks and code spans, where HTML is shown as text anyway. */
 function outsideCode(md: string): string {
@@ -31,7 +41,7 @@ describe('report Markdown', () => {
     for (const part of ['## Dataset', '## Configuration', '## Training curves', '## Test split', '## Timings']) assert.ok(md.includes(part), part);
     assert.match(md, /^ {4}fractured {7}0\.80 {6}0\.84 {6}0\.82 {7}108$/m, 'scikit-learn layout');
     assert.match(md, /^\| \*\*6\*\* \(best\) \| 0\.3510 \|/m);
-    assert.match(md, /ROC AUC \(positive class "fractured"\): 0\.931/);
+    assert.match(md, /ROC AUC \(positive class "fractured"\): 0\.950/);
     assert.match(md, /Early stopping ended training after epoch 10; the weights of epoch 6 were kept/);
   });
 
@@ -59,6 +69,32 @@ describe('report Markdown', () => {
     assert.ok(md.includes('Folder: `` /data/`tick` `` '));
     assert.match(md, /^failed: &lt;script&gt;alert\(1\)&lt;\/script&gt; \\\*\\\*bold\\\*\\\* \\\[link\\\]\(http:\/\/x\)$/m, 'the error is one line of text');
     assert.match(md, /predicted as &lt;img src=x onerror=alert\(1\)&gt; \(90\.0%\)/);
+  });
+
+  it('gives every figure its bootstrap interval and the calibration bins, in report.md and the terminal', () => {
+    const run = runOf(binaryPredictions(329, 15, 3));
+    const m = run.metrics!;
+    const md = reportMarkdown(run);
+    const cli = resultsText(run, '/runs/x');
+    assert.ok(md.includes(`| ROC AUC | ${m.roc!.auc.toFixed(4)} | ${iv(m.intervals!.auc)} |`), 'AUC with its interval');
+    assert.ok(md.includes(`| Cohen's kappa | ${m.kappa!.toFixed(4)} | ${iv(m.intervals!.kappa)} |`));
+    assert.ok(md.includes(`| not, "fractured" recall | ${m.perClass[1].recall.toFixed(4)} | ${iv(m.intervals!.perClass[1].recall)} |`));
+    assert.match(md, /percentiles of 2000 bootstrap resamples of the test split, drawn within each true class \(seed 9\)/);
+    assert.ok(md.includes(`Brier score ${m.calibration!.brier.toFixed(4)}, expected calibration error ${m.calibration!.ece.toFixed(4)}`));
+    assert.ok(md.includes(`average precision ${m.pr!.averagePrecision.toFixed(4)}`));
+    const bin = m.calibration!.bins.at(-1)!;
+    assert.ok(md.includes(`| 0.933-1.000 | ${bin.count} | ${bin.meanPredicted.toFixed(3)} | ${bin.observed.toFixed(3)} |`), 'the reliability bins');
+    assert.match(cli, new RegExp(`ROC AUC +${m.roc!.auc.toFixed(4)} +\\${iv(m.intervals!.auc).replace(']', '\\]')}`));
+  });
+
+  it('renders a 10-class run: intervals for every class, no two-class figures', () => {
+    const run = runOf(multiclassPredictions(10, 400, 2));
+    const m = run.metrics!;
+    const md = reportMarkdown(run);
+    for (let k = 0; k < 10; k++) assert.ok(md.includes(`| class ${k} F1 | ${m.perClass[k].f1.toFixed(4)} | ${iv(m.intervals!.perClass[k].f1)} |`), `class ${k}`);
+    assert.doesNotMatch(md.slice(md.indexOf('## Test split')), /ROC AUC|sensitivity|average precision/);
+    assert.match(md, /of the top class; Brier summed over classes/);
+    assert.match(resultsText(run, '/runs/x'), /class 9 recall +\d\.\d{4} +\[/);
   });
 
   it('escapes one way everywhere', () => {

@@ -12,7 +12,10 @@ import { reportMarkdown } from '../../src/engine/runs/reportMarkdown';
 import { latestCompletedRun, listRuns, readRun } from '../../src/engine/runs/store';
 import type { RunRecord } from '../../src/engine/types';
 import { resolveConfig } from '../../src/engine/config';
+import { parseCsv } from '../../src/engine/eval/predictionsCsv';
 import { writeTinyDataset } from './runs-fixtures';
+import { useThreshold } from '../../src/engine/runs/useThreshold';
+import { PredictorCache } from '../../src/server/predictorCache';
 
 const TINY = { model: 'seed', imageSize: 24, epochs: 2, batchSize: 8, backend: 'wasm', workers: 1, patience: 5 } as const;
 
@@ -72,6 +75,7 @@ describe('run folders', () => {
       'classification_report.txt',
       'model',
       'model_summary.txt',
+      'predictions.csv',
       'report.md',
       'run.json',
       'training_time.txt',
@@ -93,12 +97,33 @@ describe('run folders', () => {
     assert.match(report, /## Warning: (too few test images to judge this model|this model is not usable as it stands)/);
     assert.ok(report.indexOf('## Warning') < report.indexOf('## Dataset'), 'the warning comes before the details');
     assert.match(await readFile(join(folder, 'classification_report.txt'), 'utf8'), /weighted avg/);
+    const [header, ...rows] = parseCsv(await readFile(join(folder, 'predictions.csv'), 'utf8'));
+    assert.deepEqual(header, ['path', 'split', 'true', 'p_fractured', 'p_not fractured', 'predicted', 'group']);
+    const counts = saved.dataset!.counts;
+    assert.equal(rows.filter((r) => r[1] === 'val').length, counts.val.reduce((a, b) => a + b, 0));
+    const testRows = rows.filter((r) => r[1] === 'test');
+    const classes = saved.metrics!.classes;
+    const fromCsv = classes.map((t) => classes.map((p) => testRows.filter((r) => r[2] === t && r[5] === p).length));
+    assert.deepEqual(fromCsv, saved.metrics!.confusion, 'the test rows give the report\'s confusion matrix');
+    for (const r of rows) {
+      assert.ok(r[0].startsWith(`${r[2]}/`), `${r[0]} is relative to the dataset folder`);
+      assert.ok(Math.abs(Number(r[3]) + Number(r[4]) - 1) < 1e-5, 'probabilities sum to 1');
+    }
     assert.match(await readFile(join(folder, 'model_summary.txt'), 'utf8'), /Total params/);
     assert.match(await readFile(join(folder, 'training_time.txt'), 'utf8'), /per epoch/);
     const { model, metadata } = await loadModel(join(folder, 'model'));
     assert.deepEqual(metadata?.classes, ['fractured', 'not fractured']);
     model.dispose();
     assert.equal((await latestCompletedRun(join(dir, 'runs')))?.id, run.id);
+
+    // A threshold stored later (the dashboard's "Use this threshold") reaches predict and Classify X-ray, even from a loaded model.
+    const cache = new PredictorCache();
+    const first = await cache.get(folder);
+    await useThreshold(folder, 0.42);
+    const second = await cache.get(folder);
+    assert.notEqual(second.predictor, first.predictor, 'the cached model is reloaded');
+    assert.deepEqual(second.predictor.threshold, { positiveClass: 0, value: 0.42 });
+    cache.drop();
   });
 
   it('marks a cancelled run cancelled and leaves no model in it', async () => {

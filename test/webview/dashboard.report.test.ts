@@ -87,7 +87,7 @@ describe('dashboard webview after training', () => {
     assert.match(facts, /Sensitivity\|84\.3%\|Specificity\|89\.5%/);
     assert.match(facts, /Best epoch\|6\|Stopped after epoch\|10/);
     assert.match(facts, /Training\|1 min 17 s/);
-    assert.match((await view.page.textContent('#roc .auc')) ?? '', /AUC 0\.931 · positive class: fractured/);
+    assert.match((await view.page.textContent('#roc .auc')) ?? '', /AUC 0\.950 \(95% interval 0\.\d{3}–0\.\d{3}\) · positive class: fractured/);
     const roc = await inkPixels(view.page, '#roc canvas');
     assert.ok(roc.ink > roc.total * 0.01, `ROC drawn (${roc.ink} px)`);
     assert.match((await view.page.textContent('.markers-note')) ?? '', /best epoch 6 \(weights kept\) · early stop after epoch 10/);

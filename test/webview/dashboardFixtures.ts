@@ -4,6 +4,12 @@ import type { BatchProgress, DatasetReport, EpochMetrics, EvalReport, RunRecord,
 import type { DashboardState } from '../../src/protocol/webview';
 import { DEFAULT_CONFIG } from '../../src/engine/config';
 import { modelWarnings } from '../../src/engine/eval/health';
+import { makeRng } from '../../src/engine/data/rng';
+import { bootstrapIntervals, kappaOf } from '../../src/engine/eval/bootstrap';
+import { calibration } from '../../src/engine/eval/calibration';
+import { prCurve } from '../../src/engine/eval/precisionRecall';
+import { computeEvalReport, rocCurve } from '../../src/engine/eval/metrics';
+import { multiclassPredictions } from '../engine/helpers/predictions';
 
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>.png';
 const DATA = '/home/ana/xrays';
@@ -65,6 +71,32 @@ const confusion = [
   [23, 196],
 ];
 
+/**
+ * P(fractured) of the 327 test images, drawn so that 0.5 gives the confusion above: 91 of the 108
+ * fractured and 23 of the 219 others at 0.5 or more.
+ */
+function testScores(): { scores: number[]; positive: number[] } {
+  const rng = makeRng(17);
+  const scores: number[] = [];
+  const positive: number[] = [];
+  const add = (count: number, y: number, f: (u: number) => number) => {
+    for (let i = 0; i < count; i++) {
+      scores.push(Math.round(f(rng()) * 1000) / 1000);
+      positive.push(y);
+    }
+  };
+  add(91, 1, (u) => 0.5 + 0.499 * Math.sqrt(u));
+  add(17, 1, (u) => 0.5 * Math.sqrt(u));
+  add(23, 0, (u) => 0.5 + 0.4 * u * u);
+  add(196, 0, (u) => 0.499 * u ** 1.6);
+  return { scores, positive };
+}
+const scored = testScores();
+const labels = scored.positive.map((p) => (p ? 0 : 1));
+const predicted = scored.scores.map((v) => (v >= 0.5 ? 0 : 1));
+const probabilities = scored.scores.flatMap((v) => [v, 1 - v]);
+const isPositive = scored.positive.map((p) => p === 1);
+
 export const completed: RunRecord = {
   id: '20261124-180312-9a0e',
   state: 'completed',
@@ -90,13 +122,12 @@ export const completed: RunRecord = {
     macroAvg: { precision: 0.8592, recall: 0.8688, f1: 0.8636, support: 327 },
     weightedAvg: { precision: 0.8799, recall: 0.8777, f1: 0.8787, support: 327 },
     confusion,
-    roc: {
-      positiveClass: 0,
-      auc: 0.9312,
-      points: [
-        [0, 0], [0.02, 0.31], [0.05, 0.55], [0.08, 0.7], [0.105, 0.843], [0.15, 0.88], [0.22, 0.92], [0.35, 0.96], [0.55, 0.985], [0.8, 0.995], [1, 1],
-      ],
-    },
+    roc: rocCurve(isPositive, scored.scores, 0),
+    pr: prCurve(isPositive, scored.scores, 0),
+    kappa: kappaOf(confusion.flat(), 2),
+    calibration: calibration(labels, probabilities, 2, 0),
+    intervals: bootstrapIntervals({ labels, predicted, numClasses: 2, positiveClass: 0, scores: scored.scores, seed: 42 }),
+    testScores: { positiveClass: 0, ...scored },
     sensitivity: 0.8426,
     specificity: 0.895,
     misclassified: [
@@ -182,4 +213,16 @@ export const useless: RunRecord = (() => {
 /** The snapshot after the user picks the run with the useless model. */
 export function uselessState(): DashboardState {
   return { runs: [summary(useless), summary(completed)], selectedRunId: useless.id, run: useless, imageUris: {} };
+}
+
+/** A finished 10-class run (simulated predictions): no ROC, PR or operating point, calibration of the top class. */
+export const tenClass: RunRecord = (() => {
+  const p = multiclassPredictions(10, 400, 8);
+  const metrics = computeEvalReport({ classes: p.classes, labels: p.labels, probabilities: p.probabilities, paths: p.paths.map((x) => `${DATA}/${x}`), loss: 1.21, seed: 42 });
+  const counts = { train: p.classes.map(() => 120), val: p.classes.map(() => 40), test: p.classes.map((_, c) => p.labels.filter((l) => l === c).length) };
+  return { ...completed, id: '20261129-100000-10cl', dataset: { ...dataset, classes: p.classes, counts, skipped: [] }, metrics };
+})();
+
+export function tenClassState(): DashboardState {
+  return { runs: [summary(tenClass), summary(completed)], selectedRunId: tenClass.id, run: tenClass, imageUris: {} };
 }

@@ -6,11 +6,13 @@ import {
   ClassifyImageCommand,
   DidChangeDashboardStateNotification,
   DidExportNotification,
+  DidUseThresholdNotification,
   ExportCommand,
   OpenFileCommand,
   ReadyCommand,
   SelectRunCommand,
   TrainModelCommand,
+  UseThresholdCommand,
 } from '../../src/protocol/webview';
 import { reportMarkdown } from '../../src/engine/runs/reportMarkdown';
 import { el } from '../shared/dom';
@@ -21,7 +23,10 @@ import { ConfusionView } from './confusion';
 import { CurvesView } from './curves';
 import { DatasetView } from './dataset';
 import { MistakesView } from './mistakes';
+import { confusionOf, OperatingPointView, type OperatingFigures } from './operatingPoint';
+import { PrView } from './pr';
 import { ProgressView } from './progress';
+import { ReliabilityView } from './reliability';
 import { ReportView } from './report';
 import { RocView } from './roc';
 import { RunPicker } from './runPicker';
@@ -46,6 +51,15 @@ export class DashboardApp {
   private readonly report = new ReportView();
   private readonly confusion = new ConfusionView();
   private readonly roc = new RocView();
+  private readonly pr = new PrView();
+  private readonly reliability = new ReliabilityView();
+  private readonly operating = new OperatingPointView(
+    (f) => this.showOperatingPoint(f),
+    (value) => {
+      const runId = this.state?.run?.id;
+      if (runId) this.host.post(UseThresholdCommand, { runId, value });
+    },
+  );
   private readonly mistakes = new MistakesView(
     (path) => this.openFile(path),
     (path) => this.host.post(ClassifyImageCommand, { path }),
@@ -73,7 +87,10 @@ export class DashboardApp {
       this.dataset.root,
       this.report.root,
       this.confusion.root,
+      this.operating.root,
       this.roc.root,
+      this.pr.root,
+      this.reliability.root,
       this.mistakes.root,
     ]);
     root.append(header, this.problem, this.empty, this.progress.root, this.warnings.root, this.exportStatus, grid);
@@ -81,6 +98,7 @@ export class DashboardApp {
 
     this.host.on(DidChangeDashboardStateNotification, ({ state }) => this.render(state));
     this.host.on(DidExportNotification, (result) => this.showExport(result));
+    this.host.on(DidUseThresholdNotification, (result) => this.operating.showStatus('error' in result ? `Not stored: ${result.error}` : result.message));
     onThemeChange(() => this.retheme());
     this.render(undefined);
   }
@@ -110,6 +128,10 @@ export class DashboardApp {
     if (this.changed('report', run?.id, metrics, run?.bestEpoch, run?.stoppedEpoch, run?.timings)) this.report.update(run);
     if (this.changed('confusion', metrics)) this.confusion.update(metrics);
     if (this.changed('roc', metrics)) this.roc.update(metrics, theme);
+    if (this.changed('pr', metrics)) this.pr.update(metrics, theme);
+    if (this.changed('reliability', metrics)) this.reliability.update(metrics, theme);
+    // After the confusion matrix and the curves: it redraws them at the model's threshold.
+    if (this.changed('operating', run?.id, run?.state, metrics)) this.operating.update(metrics, run?.state === 'completed');
     if (this.changed('mistakes', metrics, state?.imageUris)) this.mistakes.update(metrics, state?.imageUris ?? {});
   }
 
@@ -125,6 +147,23 @@ export class DashboardApp {
     const theme = readTheme();
     this.curves.retheme(theme);
     this.roc.retheme(theme);
+    this.pr.retheme(theme);
+    this.reliability.retheme(theme);
+  }
+
+  /** The slider moved (or the run changed): the confusion matrix and both curves' markers follow. */
+  private showOperatingPoint(f: OperatingFigures | undefined): void {
+    const metrics = this.state?.run?.metrics;
+    const theme = readTheme();
+    if (!f || !metrics?.testScores) {
+      this.roc.setMarker(undefined, theme);
+      this.pr.setMarker(undefined, theme);
+      return;
+    }
+    this.confusion.update({ ...metrics, confusion: confusionOf(f, metrics.testScores.positiveClass) });
+    const label = `threshold ${f.threshold.toFixed(3)}`;
+    this.roc.setMarker({ x: 1 - f.specificity, y: f.sensitivity, label }, theme);
+    this.pr.setMarker({ x: f.sensitivity, y: f.ppv, label }, theme);
   }
 
   private openFile(path: string): void {

@@ -25,6 +25,8 @@ export class DatasetView {
       this.facts(run, report),
       this.warnings(report),
       this.leakage(report),
+      this.straddling(report),
+      this.nearDuplicates(report),
       this.skipped(report),
     ]);
   }
@@ -68,6 +70,8 @@ export class DatasetView {
       ['Imbalance', `largest class ${r.imbalanceRatio.toFixed(2)}× the smallest`],
       ['Decoding', `${duration(r.decodeSeconds)}, ${r.cachedImages} from cache`],
     ];
+    if (r.groups) rows.push(['DICOM groups', `${r.groups.count} ${r.groups.by === 'patient' ? 'patients' : 'studies'}, ${r.groups.images} images`]);
+    if (r.pathGroups) rows.push(['Groups by path', `${r.pathGroups.count} groups of 2 or more images (${r.pathGroups.images} images), by ${r.pathGroups.spec}`]);
     if (run.classWeights) rows.push(['Class weights', run.classWeights.map((w, i) => `${r.classes[i]} ${w.toFixed(2)}`).join(', ')]);
     return el(
       'dl',
@@ -79,6 +83,32 @@ export class DatasetView {
   private warnings(r: DatasetReport): HTMLElement | null {
     if (r.warnings.length === 0) return null;
     return el('ul', { className: 'warnings', attrs: { 'aria-label': 'Dataset warnings' } }, r.warnings.map((w) => el('li', { text: w })));
+  }
+
+  private straddling(r: DatasetReport): HTMLElement | null {
+    const s = r.pathGroups?.straddling ?? [];
+    if (s.length === 0) return null;
+    return el('details', { className: 'straddling', attrs: { open: s.length <= 10 } }, [
+      el('summary', { text: `${s.length} group(s) in more than one of the given splits` }),
+      el('ul', {}, s.slice(0, SKIPPED_SHOWN).map((g) => el('li', {}, [el('code', { text: g.key }), ` in ${g.splits.join(', ')}`]))),
+      s.length > SKIPPED_SHOWN ? el('p', { className: 'note', text: `and ${s.length - SKIPPED_SHOWN} more` }) : null,
+    ]);
+  }
+
+  private nearDuplicates(r: DatasetReport): HTMLElement | null {
+    const n = r.nearDuplicates;
+    if (!n) return null;
+    return el('details', { className: 'near-duplicates', attrs: { open: n.total <= 10 } }, [
+      el('summary', { text: `${n.total} pair(s) of near-identical images${r.layout === 'stratified' ? ', each kept within one split' : ''}` }),
+      el(
+        'ul',
+        {},
+        n.pairs.slice(0, SKIPPED_SHOWN).map((p) =>
+          el('li', {}, [this.fileList(r.root, [...p.paths]), el('span', { className: 'detail', text: ` — ${p.distance} bit(s) apart${p.splits && p.splits[0] !== p.splits[1] ? `, in ${p.splits[0]} and ${p.splits[1]}` : ''}` })]),
+        ),
+      ),
+      n.total > Math.min(n.pairs.length, SKIPPED_SHOWN) ? el('p', { className: 'note', text: `and ${n.total - Math.min(n.pairs.length, SKIPPED_SHOWN)} more` }) : null,
+    ]);
   }
 
   private leakage(r: DatasetReport): HTMLElement | null {

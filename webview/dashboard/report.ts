@@ -1,5 +1,6 @@
 // The classification report (per class, averages, accuracy) and the run's timings.
-import type { ClassScores, RunRecord } from '../../src/engine/types';
+import { calibrationSentence, figureRows, intervalsCaption } from '../../src/engine/eval/uncertaintyText';
+import type { ClassScores, EvalReport, RunRecord } from '../../src/engine/types';
 import { el, section, setChildren } from '../shared/dom';
 import { duration, fixed, percent } from '../shared/format';
 
@@ -71,7 +72,29 @@ export class ReportView {
     }
     setChildren(this.body, [
       table,
+      intervalsTable(m),
       el('dl', { className: 'facts timings' }, facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })])),
     ]);
   }
+}
+
+/** Each figure with its bootstrap interval. */
+function intervalsTable(m: EvalReport): HTMLElement {
+  const level = m.intervals ? `${Math.round(m.intervals.level * 100)}% interval` : 'interval';
+  const rows = figureRows(m).map((r) =>
+    el('tr', {}, [
+      el('th', { text: r.name, attrs: { scope: 'row' } }),
+      el('td', { className: 'num', text: fixed(r.value) }),
+      el('td', { className: 'num interval', text: r.interval ? `${fixed(r.interval[0])} – ${fixed(r.interval[1])}` : '–' }),
+    ]),
+  );
+  const notes = [intervalsCaption(m), calibrationSentence(m)].filter(Boolean).join(' ');
+  return el('div', { className: 'intervals' }, [
+    el('table', { className: 'figure-intervals' }, [
+      el('caption', { text: 'Test figures with bootstrap intervals' }),
+      el('thead', {}, [el('tr', {}, [el('th', { text: 'Figure', attrs: { scope: 'col' } }), el('th', { className: 'num', text: 'value', attrs: { scope: 'col' } }), el('th', { className: 'num', text: level, attrs: { scope: 'col' } })])]),
+      el('tbody', {}, rows),
+    ]),
+    el('p', { className: 'note', text: notes }),
+  ]);
 }

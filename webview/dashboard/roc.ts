@@ -4,6 +4,7 @@ import { el, section } from '../shared/dom';
 import { fixed } from '../shared/format';
 import type { ThemeColors } from '../shared/theme';
 import { Chart, lineOptions } from './charts';
+import { markerDataset, type Marker } from './marker';
 
 export class RocView {
   readonly root: HTMLElement;
@@ -11,6 +12,7 @@ export class RocView {
   private readonly caption = el('p', { className: 'note auc' });
   private chart?: Chart<'line'>;
   private metrics?: EvalReport;
+  private marker?: Marker;
 
   constructor() {
     const { root, body } = section('roc', 'ROC curve');
@@ -24,7 +26,8 @@ export class RocView {
     this.root.hidden = !roc;
     if (!metrics || !roc) return;
     const positive = metrics.classes[roc.positiveClass] ?? String(roc.positiveClass);
-    this.caption.textContent = `AUC ${fixed(roc.auc)} · positive class: ${positive}`;
+    const ci = metrics.intervals?.auc;
+    this.caption.textContent = `AUC ${fixed(roc.auc)}${ci ? ` (95% interval ${fixed(ci[0])}–${fixed(ci[1])})` : ''} · positive class: ${positive}`;
     this.canvas.setAttribute('aria-label', `ROC curve, area under the curve ${fixed(roc.auc)}, positive class ${positive}`);
     const options = lineOptions({ theme, xTitle: 'false positive rate', yTitle: 'true positive rate', x: { min: 0, max: 1, stepSize: 0.2 }, y: { min: 0, max: 1, stepSize: 0.2 } });
     this.chart ??= new Chart(this.canvas, { type: 'line', data: { datasets: [] }, options });
@@ -50,9 +53,15 @@ export class RocView {
         borderWidth: 1,
         pointRadius: 0,
       },
+      ...markerDataset(this.marker, theme),
     ];
     this.chart.options = options;
     this.chart.update();
+  }
+
+  setMarker(marker: Marker | undefined, theme: ThemeColors): void {
+    this.marker = marker;
+    this.update(this.metrics, theme);
   }
 
   retheme(theme: ThemeColors): void {

@@ -12,6 +12,8 @@ import { classTotals, countsBySplit, imbalance, missingFromSplits, skippedSummar
 import { scanDataset } from './scan';
 import type { SplitItem } from './split';
 import { assignSplits } from './split';
+import { parsePathGroups, pathGroupKey } from './pathGroups';
+import { differenceHash, nearPairs } from './nearDuplicates';
 
 export { DatasetError } from './errors';
 
@@ -22,6 +24,8 @@ export interface LoadOptions {
   seed: number;
   /** Keep DICOM images of one patient (default) or study in one split. */
   groupBy?: GroupBy;
+  /** Keep images in one split by their paths: 'none', 'folder:N' or a regular expression (see pathGroups.ts). */
+  pathGroups?: string;
   /** Folder for the decoded-pixel cache; default: <os cache>/fracture-cnn. */
   cacheDir?: string;
   onProgress?: (done: number, total: number) => void;
@@ -40,6 +44,8 @@ export interface LoadedDataset {
   train: ImageSet;
   val: ImageSet;
   test: ImageSet;
+  /** Group key (hashed patient or study) of each grouped image, by its path. */
+  groupOf: ReadonlyMap<string, string>;
 }
 
 export const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;
@@ -110,12 +116,16 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
   const rows: number[] = [];
   const items: SplitItem[] = [];
   const groupBy = options.groupBy ?? 'patient';
+  const parsed = parsePathGroups(options.pathGroups ?? 'none');
+  if (!parsed.spec) throw new RangeError(`Invalid training setting: pathGroups: ${parsed.problem}`);
+  const pathSpec = parsed.spec;
   const keyAt = groupBy === 'patient' ? 0 : 1;
   scan.files.forEach((f, i) => {
     if (!got.ok[i]) return;
     rows.push(i);
     const group = groupBy === 'none' ? undefined : got.groups[i]?.[keyAt] || undefined;
-    items.push({ path: f.path, rel: f.rel, label: relabel[f.label], hash: got.hashes[i], split: f.split, ...(group ? { group } : {}) });
+    const pathGroup = pathSpec.kind === 'none' ? undefined : pathGroupKey(f.rel, f.split ? 1 : 0, pathSpec);
+    items.push({ path: f.path, rel: f.rel, label: relabel[f.label], hash: got.hashes[i], split: f.split, ...(group ? { group } : {}), ...(pathGroup ? { pathGroup } : {}) });
   });
   const grouped = items.filter((it) => it.group);
   const groups = groupBy !== 'none' && grouped.length ? { by: groupBy, count: new Set(grouped.map((it) => it.group)).size, images: grouped.length } : undefined;
@@ -123,6 +133,7 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     const whose = groups.by === 'patient' ? (groups.count === 1 ? 'patient' : 'patients') : groups.count === 1 ? 'study' : 'studies';
     warnings.push(`${groups.images} DICOM image${groups.images === 1 ? '' : 's'} of ${groups.count} ${whose}: each ${groups.by}'s images are kept in one split (setting dicomGroupBy).`);
   }
+  const near = await findNearDuplicates(got.store, options.imageSize, rows, items);
   const split = assignSplits(items, {
     layout: scan.layout,
     classes,
@@ -137,6 +148,25 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     warnings.push(`${split.duplicates.length} set${split.duplicates.length === 1 ? '' : 's'} of identical files (${n} files) found; each set is kept within one split.`);
   }
 
+  const pathGroups = pathSpec.kind === 'none' ? undefined : pathGroupReport(options.pathGroups!, items, split.assignment);
+  if (pathGroups) {
+    warnings.push(
+      scan.layout === 'stratified'
+        ? `${pathGroups.images} images in ${pathGroups.count} groups by path (${options.pathGroups}): each group is kept in one split.`
+        : pathGroups.straddling.length
+          ? `${pathGroups.straddling.length} group${pathGroups.straddling.length === 1 ? '' : 's'} by path (${options.pathGroups}) straddle the given train/val/test folders (for example ${pathGroups.straddling[0].key} in ${pathGroups.straddling[0].splits.join(' and ')}): their test figures are optimistic.`
+          : `${pathGroups.count} groups by path (${options.pathGroups}), none straddling the given train/val/test folders.`,
+    );
+  }
+  const nearDuplicates = near.length ? nearReport(near, items, split.assignment) : undefined;
+  if (nearDuplicates) {
+    const across = nearDuplicates.pairs.filter((p) => p.splits && p.splits[0] !== p.splits[1]).length;
+    warnings.push(
+      scan.layout === 'stratified'
+        ? `${near.length} pair${near.length === 1 ? '' : 's'} of near-identical images (re-encoded, resized or lightly edited copies) found; each set is kept within one split.`
+        : `${near.length} pair${near.length === 1 ? '' : 's'} of near-identical images found${across ? `, ${across} of them across the given train/val/test folders: their test figures are optimistic` : ''}.`,
+    );
+  }
   const labels = items.map((it) => it.label);
   const counts = countsBySplit(labels, split.assignment, classes.length);
   warnings.push(...missingFromSplits(classes, counts));
@@ -168,6 +198,60 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     decodeSeconds,
     cachedImages: got.cachedImages,
     ...(groups ? { groups } : {}),
+    ...(pathGroups ? { pathGroups } : {}),
+    ...(nearDuplicates ? { nearDuplicates } : {}),
   };
-  return { report, ...sets };
+  const groupOf = new Map(items.filter((it) => it.pathGroup ?? it.group).map((it) => [it.path, (it.pathGroup ?? it.group)!]));
+  return { report, ...sets, groupOf };
+}
+
+/** Groups of two or more images by path, and (given splits) those whose images sit in more than one split. */
+function pathGroupReport(spec: string, items: SplitItem[], assignment: (SplitName | null)[]): NonNullable<DatasetReport['pathGroups']> {
+  const byKey = new Map<string, number[]>();
+  items.forEach((it, i) => {
+    if (!it.pathGroup) return;
+    const g = byKey.get(it.pathGroup);
+    if (g) g.push(i);
+    else byKey.set(it.pathGroup, [i]);
+  });
+  const multi = [...byKey.entries()].filter(([, g]) => g.length > 1);
+  const straddling = multi
+    .map(([key, g]) => ({ key, splits: (['train', 'val', 'test'] as SplitName[]).filter((s) => g.some((i) => assignment[i] === s)) }))
+    .filter((g) => g.splits.length > 1)
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
+  return { spec, count: multi.length, images: multi.reduce((a, [, g]) => a + g.length, 0), straddling };
+}
+
+/** Pairs [a, b, distance] of items that are near-copies but not byte-identical; marks each set's items with a shared nearGroup. */
+async function findNearDuplicates(store: PixelStore, imageSize: number, rows: number[], items: SplitItem[]): Promise<[number, number, number][]> {
+  // Labels and paths are not needed to read pixels.
+  const all = makeSet(store, imageSize, rows, [], []);
+  const hashes: [number, number][] = [];
+  const area = imageSize * imageSize;
+  for (let start = 0; start < all.size; start += 256) {
+    const indices = Array.from({ length: Math.min(256, all.size - start) }, (_, i) => start + i);
+    const px = all.read(indices);
+    for (let k = 0; k < indices.length; k++) hashes.push(differenceHash(px, k * area, imageSize));
+    // Let other work (progress, cancellation) run between batches of a large set.
+    await new Promise((r) => setImmediate(r));
+  }
+  const pairs = nearPairs(hashes).filter(([a, b]) => items[a].hash !== items[b].hash);
+  const parent = items.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  for (const [a, b] of pairs) parent[find(a)] = find(b);
+  for (const [a, b] of pairs) for (const i of [a, b]) items[i].nearGroup = String(find(i));
+  return pairs;
+}
+
+const NEAR_PAIRS_LISTED = 200;
+
+function nearReport(pairs: [number, number, number][], items: SplitItem[], assignment: (SplitName | null)[]): NonNullable<DatasetReport['nearDuplicates']> {
+  return {
+    total: pairs.length,
+    pairs: pairs.slice(0, NEAR_PAIRS_LISTED).map(([a, b, distance]) => {
+      const sa = assignment[a];
+      const sb = assignment[b];
+      return { paths: [items[a].path, items[b].path], distance, ...(sa && sb ? { splits: [sa, sb] as [SplitName, SplitName] } : {}) };
+    }),
+  };
 }

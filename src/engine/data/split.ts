@@ -14,6 +14,10 @@ export interface SplitItem {
   split?: SplitName;
   /** Items sharing a key (a salted patient or study hash) are kept in one split. */
   group?: string;
+  /** Likewise, a key from the item's path (setting groupBy). */
+  pathGroup?: string;
+  /** Likewise, near-copies of one picture. */
+  nearGroup?: string;
 }
 
 export interface SplitOptions {
@@ -68,18 +72,20 @@ function stratify(items: SplitItem[], units: Unit[], opts: SplitOptions, fractio
   }
 }
 
-/** Joins units that share a group key, so one patient's images never span two splits. */
+/** Joins units that share a group key (DICOM or path), so one patient's images never span two splits. */
 export function joinGroups(items: SplitItem[], units: number[][]): number[][] {
   const parent = units.map((_, k) => k);
   const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k])));
   const owner = new Map<string, number>();
   units.forEach((members, k) => {
     for (const i of members) {
-      const g = items[i].group;
-      if (!g) continue;
-      const o = owner.get(g);
-      if (o === undefined) owner.set(g, k);
-      else parent[find(k)] = find(o);
+      const it = items[i];
+      for (const g of [it.group && `dicom:${it.group}`, it.pathGroup && `path:${it.pathGroup}`, it.nearGroup && `near:${it.nearGroup}`]) {
+        if (!g) continue;
+        const o = owner.get(g);
+        if (o === undefined) owner.set(g, k);
+        else parent[find(k)] = find(o);
+      }
     }
   });
   const joined = new Map<number, number[]>();

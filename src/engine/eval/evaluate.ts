@@ -54,16 +54,18 @@ export function crossEntropy(labels: ArrayLike<number>, probabilities: Float32Ar
   return sum / labels.length;
 }
 
-/** Loss, accuracy, per-class scores, confusion matrix, ROC (two classes) and misclassified images of a set. */
 export interface EvaluateOptions {
   batchSize?: number;
   pool?: StepExecutor;
   tta?: boolean;
   threshold?: DecisionThreshold;
+  /** Bootstrap resamples for the intervals (default 2,000) and their seed. */
+  resamples?: number;
+  seed?: number;
 }
 
-/** Loss, accuracy, per-class scores, confusion matrix, ROC (two classes) and misclassified images of a set. */
-export async function evaluateModel(model: tfl.LayersModel, set: ImageSet, classes: string[], options: EvaluateOptions = {}): Promise<EvalReport> {
+/** The report of a set and the probabilities it was computed from (for predictions.csv). */
+export async function scoreSet(model: tfl.LayersModel, set: ImageSet, classes: string[], options: EvaluateOptions = {}): Promise<{ report: EvalReport; probabilities: Float32Array }> {
   const probabilities = await predictSet(model, set, options.batchSize ?? 64, options.pool, options.tta);
   const report = computeEvalReport({
     classes,
@@ -72,7 +74,14 @@ export async function evaluateModel(model: tfl.LayersModel, set: ImageSet, class
     paths: set.paths,
     loss: crossEntropy(set.labels, probabilities, classes.length),
     threshold: options.threshold,
+    resamples: options.resamples,
+    seed: options.seed,
   });
   if (options.tta) report.tta = true;
-  return report;
+  return { report, probabilities };
+}
+
+/** Loss, accuracy, per-class scores, confusion matrix, ROC (two classes), intervals and misclassified images of a set. */
+export async function evaluateModel(model: tfl.LayersModel, set: ImageSet, classes: string[], options: EvaluateOptions = {}): Promise<EvalReport> {
+  return (await scoreSet(model, set, classes, options)).report;
 }

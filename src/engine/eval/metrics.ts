@@ -1,7 +1,10 @@
 // Test-split metrics from true labels and predicted probabilities, with scikit-learn's conventions
 // (zero division gives 0.0; ROC thresholds at each distinct score; AUC by the trapezoidal rule).
 import type { ClassScores, DecisionThreshold, EvalReport, Misclassified, RocCurve } from '../types';
+import { bootstrapIntervals, kappaOf } from './bootstrap';
+import { calibration } from './calibration';
 import { modelWarnings } from './health';
+import { prCurve } from './precisionRecall';
 import { decide } from './threshold';
 
 /** Names that mean "the finding is present". Exact matches only: "not fractured" must not count. */
@@ -72,11 +75,14 @@ export interface MetricInputs {
   classes: string[];
   labels: ArrayLike<number>;
   /** Row-major [n, classes] probabilities. */
-  probabilities: Float32Array | number[];
+  probabilities: ArrayLike<number>;
   paths: readonly string[];
   loss: number;
   /** Two classes: decide by this threshold instead of argmax, and report argmax's figures beside. */
   threshold?: DecisionThreshold;
+  /** Bootstrap resamples for the intervals (default 2,000; 0: none) and their seed. */
+  resamples?: number;
+  seed?: number;
 }
 
 export function computeEvalReport(input: MetricInputs): EvalReport {
@@ -106,12 +112,24 @@ export function computeEvalReport(input: MetricInputs): EvalReport {
     confusion,
     misclassified,
   };
-  if (k === 2) {
-    const positive = positiveClassIndex(classes);
+  const kappa = kappaOf(confusion.flat(), k);
+  if (!Number.isNaN(kappa)) report.kappa = kappa;
+  const positive = k === 2 ? positiveClassIndex(classes) : undefined;
+  const cal = calibration(labels, probabilities, k, positive);
+  if (cal) report.calibration = cal;
+  if (input.resamples !== 0) {
+    const scores = positive === undefined ? undefined : Float64Array.from({ length: n }, (_, i) => probabilities[i * k + positive]);
+    const intervals = bootstrapIntervals({ labels, predicted, numClasses: k, positiveClass: positive, scores, resamples: input.resamples, seed: input.seed });
+    if (intervals) report.intervals = intervals;
+  }
+  if (positive !== undefined) {
     const negative = 1 - positive;
     const isPositive = Array.from({ length: n }, (_, i) => labels[i] === positive);
     const scores = Array.from({ length: n }, (_, i) => probabilities[i * k + positive]);
     report.roc = rocCurve(isPositive, scores, positive);
+    const pr = prCurve(isPositive, scores, positive);
+    if (pr) report.pr = pr;
+    report.testScores = { positiveClass: positive, scores, positive: isPositive.map((p) => (p ? 1 : 0)) };
     report.sensitivity = perClass[positive].recall;
     report.specificity = perClass[negative].recall;
     if (threshold) {

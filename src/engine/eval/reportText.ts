@@ -1,5 +1,6 @@
 // Plain-text tables in the layouts Python users know: scikit-learn's classification_report and a labelled confusion matrix.
-import type { ClassScores, EvalReport } from '../types';
+import type { ClassScores, DecisionThreshold, EvalReport } from '../types';
+import { figuresText } from './uncertaintyText';
 
 /**
  * Python's format(x, '.Nf'): rounds the exact binary value, ties to even
@@ -47,4 +48,16 @@ export function confusionMatrixText(report: EvalReport): string {
   const lines = [[right('true \\ predicted', labelW), ...names.map((n, j) => right(n, colW[j]))].join('  ')];
   names.forEach((n, i) => lines.push([right(n, labelW), ...cells[i].map((c, j) => right(c, colW[j]))].join('  ')));
   return lines.join('\n') + '\n';
+}
+
+/** How the decision threshold was chosen, in words. */
+export function thresholdHow(t: DecisionThreshold): string {
+  if (t.method === 'target-sensitivity') return `the highest reaching validation sensitivity ${t.targetSensitivity}`;
+  if (t.method === 'chosen') return 'chosen on the operating-point slider';
+  return 'maximising validation sensitivity + specificity';
+}
+
+/** classification_report.txt: scikit-learn's table, the confusion matrix, then every figure with its interval. */
+export function classificationReportFile(m: EvalReport): string {
+  return classificationReportText(m) + '\nConfusion matrix (rows: true class, columns: predicted):\n\n' + confusionMatrixText(m) + '\n' + figuresText(m);
 }

@@ -2,17 +2,18 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { initBackend } from '../backend/select';
 import { resolveConfig, type TrainConfig } from '../config';
 import { DatasetError } from '../data/errors';
 import type { ImageSet } from '../data/imageSet';
 import { loadDataset, type LoadedDataset } from '../data/load';
-import { evaluateModel, predictSet } from '../eval/evaluate';
+import { predictSet, scoreSet } from '../eval/evaluate';
 import { positiveClassIndex } from '../eval/metrics';
+import { predictionsCsv, type PredictionSplit } from '../eval/predictionsCsv';
 import { chooseThreshold } from '../eval/threshold';
-import { classificationReportText, confusionMatrixText } from '../eval/reportText';
+import { classificationReportFile } from '../eval/reportText';
 import { attachHead, loadBaseModel, type BaseModel } from '../model/finetune';
 import { saveModel } from '../model/io';
 import { buildPresetModel, MIN_INPUT } from '../model/presets';
@@ -25,7 +26,7 @@ import { localizationScore } from './localization';
 import { recoverInterruptedRuns } from './recover';
 import { reportMarkdown, trainingTimeText } from './reportMarkdown';
 import { newRunId } from './runId';
-import { markRunEnded, MODEL_DIR, RUN_JSON } from './store';
+import { markRunEnded, MODEL_DIR, PREDICTIONS_CSV, RUN_JSON } from './store';
 import { RunWriter, withRetry } from './runWriter';
 
 export interface PipelineCallbacks extends TrainCallbacks {
@@ -60,7 +61,7 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 const MIN_IMAGES_PER_CLASS = 3;
 const isAbort = (err: unknown, signal?: AbortSignal) => signal?.aborted === true || (err instanceof Error && err.name === 'AbortError');
 
-async function writeArtifacts(folder: string, record: RunRecord, model: tfl.LayersModel, classes: string[]): Promise<void> {
+async function writeArtifacts(folder: string, record: RunRecord, model: tfl.LayersModel, classes: string[], predictions: PredictionSplit[]): Promise<void> {
   const m0 = record.metrics;
   await saveModel(model, join(folder, MODEL_DIR), {
     classes,
@@ -70,7 +71,8 @@ async function writeArtifacts(folder: string, record: RunRecord, model: tfl.Laye
     ...(m0?.tta ? { tta: true } : {}),
   });
   const m = record.metrics!;
-  await writeFileAtomic(join(folder, 'classification_report.txt'), classificationReportText(m) + '\nConfusion matrix (rows: true class, columns: predicted):\n\n' + confusionMatrixText(m));
+  await writeFileAtomic(join(folder, 'classification_report.txt'), classificationReportFile(m));
+  await writeFileAtomic(join(folder, PREDICTIONS_CSV), predictionsCsv(classes, predictions, m.threshold));
   await writeFileAtomic(join(folder, 'model_summary.txt'), modelSummary(model));
   await writeFileAtomic(join(folder, 'training_time.txt'), trainingTimeText(record));
   await writeFileAtomic(join(folder, 'report.md'), reportMarkdown(record));
@@ -110,6 +112,7 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
       testFraction: config.testFraction,
       seed: config.seed,
       groupBy: config.groupBy,
+      pathGroups: config.pathGroups,
       cacheDir: options.cacheDir,
       onProgress: cb.onDecodeProgress ? (d, t) => cb.onDecodeProgress!(d, t) : undefined,
       signal,
@@ -182,7 +185,8 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
     if (result.cancelled || signal?.aborted) return await endCancelled(record, writer);
 
     const evalStart = performance.now();
-    record.metrics = await evaluateSplits(model, data.val, data.test, classes, config, backend.name);
+    const evaluated = await evaluateSplits(model, data, classes, config, backend.name);
+    record.metrics = evaluated.metrics;
     if (classes.length === 2) {
       const localization = await localizationScore(model, datasetFolder, data.test, positiveClassIndex(classes)).catch((err: unknown) => {
         cb.onLog?.(`Grad-CAM pointing game skipped: ${(err as Error).message}`);
@@ -198,7 +202,7 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
     record.state = 'completed';
     delete record.pid;
     const trained = model;
-    await withRetry(() => writeArtifacts(folder, record!, trained, classes));
+    await withRetry(() => writeArtifacts(folder, record!, trained, classes, evaluated.predictions));
     // Last: only now does the folder say it is complete.
     await writer.save(record);
     return { tag: 'completed', run: record, folder };
@@ -258,17 +262,24 @@ const PARALLEL_EVAL_MIN_IMAGES = 1000;
  * Chooses the decision threshold on the validation split (two classes), then evaluates the test
  * split with it. Both use the same test-time augmentation, so the threshold fits the scores it cuts.
  */
-async function evaluateSplits(model: tfl.LayersModel, val: ImageSet, test: ImageSet, classes: string[], config: TrainConfig, backend: string): Promise<EvalReport> {
+async function evaluateSplits(model: tfl.LayersModel, data: LoadedDataset, classes: string[], config: TrainConfig, backend: string): Promise<{ metrics: EvalReport; predictions: PredictionSplit[] }> {
+  const { val, test } = data;
   const batchSize = Math.max(32, config.batchSize);
   const workers = resolveWorkers(config.workers, backend);
   const pool = workers >= 2 && val.size + test.size >= PARALLEL_EVAL_MIN_IMAGES ? await createInferencePool(model, workers) : undefined;
   try {
     let threshold: DecisionThreshold | undefined;
-    if (classes.length === 2 && val.size > 0) {
-      const probs = await predictSet(model, val, batchSize, pool, config.tta);
-      threshold = chooseThreshold(val.labels, probs, positiveClassIndex(classes), config.targetSensitivity);
-    }
-    return await evaluateModel(model, test, classes, { batchSize, pool, tta: config.tta, threshold });
+    const valProbs = val.size > 0 ? await predictSet(model, val, batchSize, pool, config.tta) : new Float32Array(0);
+    if (classes.length === 2 && val.size > 0) threshold = chooseThreshold(val.labels, valProbs, positiveClassIndex(classes), config.targetSensitivity);
+    const scored = await scoreSet(model, test, classes, { batchSize, pool, tta: config.tta, threshold, seed: config.seed, resamples: config.bootstrapResamples });
+    const rows = (split: 'val' | 'test', set: ImageSet, probabilities: Float32Array): PredictionSplit => ({
+      split,
+      paths: set.paths.map((p) => relative(data.report.root, p).split(sep).join('/')),
+      labels: set.labels,
+      probabilities,
+      groups: set.paths.map((p) => data.groupOf.get(p) ?? ''),
+    });
+    return { metrics: scored.report, predictions: [rows('val', val, valProbs), rows('test', test, scored.probabilities)] };
   } finally {
     await pool?.close();
   }

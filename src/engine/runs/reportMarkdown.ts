@@ -2,9 +2,11 @@
 // Markdown export are all this one text. Pure (no Node, no DOM, no vscode): the dashboard's
 // webview bundles it. Names, paths and messages go through markdownText.ts.
 import { warningsMarkdown } from '../eval/healthText';
-import { classificationReportText, confusionMatrixText } from '../eval/reportText';
-import type { DatasetReport, RunRecord } from '../types';
+import { classificationReportText, confusionMatrixText, thresholdHow } from '../eval/reportText';
+import { calibrationSentence, figureRows, intervalsCaption, intervalText } from '../eval/uncertaintyText';
+import type { DatasetReport, EvalReport, RunRecord } from '../types';
 import { mdBlock, mdCode, mdText } from './markdownText';
+import { NEAR_DUPLICATE_BITS } from '../data/nearDuplicates';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
 const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
@@ -32,8 +34,36 @@ export function datasetMarkdown(d: DatasetReport): string {
   }
   if (d.duplicates.length) out.push('', `Byte-identical duplicate groups: ${d.duplicates.length} (each kept within one split).`);
   if (d.leakage.length) out.push('', `Duplicates found across given splits (extra copies dropped): ${d.leakage.length}.`);
+  const near = d.nearDuplicates;
+  if (near) {
+    out.push('', `Near-identical image pairs (difference hash within ${NEAR_DUPLICATE_BITS} bits, byte-identical files aside): ${near.total}${d.layout === 'stratified' ? ', each set kept within one split' : ''}.`, '');
+    for (const p of near.pairs.slice(0, 20)) out.push(`- ${mdCode(p.paths[0])} and ${mdCode(p.paths[1])} (${p.distance} bit${p.distance === 1 ? '' : 's'}${p.splits && p.splits[0] !== p.splits[1] ? `; in ${p.splits[0]} and ${p.splits[1]}` : ''})`);
+    if (near.total > 20) out.push(`- ... and ${near.total - 20} more (see run.json)`);
+  }
+  const g = d.pathGroups;
+  if (g) {
+    out.push('', `Groups by path (${mdCode(g.spec)}): ${g.count} groups of two or more images, ${g.images} images${d.layout === 'stratified' ? ', each kept in one split' : ''}.`);
+    if (g.straddling.length) {
+      out.push('', `Groups in more than one of the given splits (${g.straddling.length}):`, '');
+      for (const s of g.straddling.slice(0, 20)) out.push(`- ${mdCode(s.key)}: ${s.splits.join(', ')}`);
+      if (g.straddling.length > 20) out.push(`- ... and ${g.straddling.length - 20} more`);
+    }
+  }
   for (const w of d.warnings) out.push('', `> Warning: ${mdText(w)}`);
   return out.join('\n');
+}
+
+/** Each figure with its interval, then calibration with the reliability diagram's bins. */
+export function figuresMarkdown(m: EvalReport): string[] {
+  const out = ['', '### Uncertainty', '', table(['figure', 'value', m.intervals ? `${Math.round(m.intervals.level * 100)}% interval` : 'interval'], figureRows(m).map((r) => [mdText(r.name), f4(r.value), intervalText(r.interval) || '-']))];
+  const caption = intervalsCaption(m);
+  if (caption) out.push('', caption);
+  const cal = m.calibration;
+  if (cal) {
+    out.push('', '### Calibration', '', mdText(calibrationSentence(m)), '');
+    out.push(table(['probability bin', 'images', 'mean predicted', 'observed'], cal.bins.map((b) => [`${f3(b.lower)}-${f3(b.upper)}`, String(b.count), f3(b.meanPredicted), f3(b.observed)])));
+  }
+  return out;
 }
 
 export function trainingTimeText(r: RunRecord): string {
@@ -101,7 +131,7 @@ export function reportMarkdown(r: RunRecord): string {
     if (m.threshold && m.atDefault) {
       const t = m.threshold;
       const d = m.atDefault;
-      const how = t.method === 'target-sensitivity' ? `the highest reaching validation sensitivity ${t.targetSensitivity}` : 'maximising validation sensitivity + specificity';
+      const how = thresholdHow(t);
       out.push(
         '',
         '### Decision threshold',
@@ -117,6 +147,7 @@ export function reportMarkdown(r: RunRecord): string {
         ),
       );
     }
+    out.push(...figuresMarkdown(m));
     if (m.localization) {
       const l = m.localization;
       out.push('', `Grad-CAM pointing game: the heat-map peak lies inside the marked fracture box in ${l.hits} of ${l.total} held-out fractured images (${(100 * l.share).toFixed(1)}%).`);

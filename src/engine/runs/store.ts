@@ -6,6 +6,7 @@ import type { RunRecord, RunSummary } from '../types';
 
 export const RUN_JSON = 'run.json';
 export const MODEL_DIR = 'model';
+export const PREDICTIONS_CSV = 'predictions.csv';
 
 /** Whether a process with this id is alive (on this machine). */
 export function processAlive(pid: number): boolean {

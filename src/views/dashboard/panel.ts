@@ -9,14 +9,17 @@ import {
   ClassifyImageCommand,
   DidChangeDashboardStateNotification,
   DidExportNotification,
+  DidUseThresholdNotification,
   ExportCommand,
   OpenFileCommand,
   ReadyCommand,
   SelectRunCommand,
   TrainModelCommand,
+  UseThresholdCommand,
 } from '../../protocol/webview';
 import { DashboardController } from './controller';
 import { writeExport } from './exportFile';
+import { storeThreshold } from './storeThreshold';
 import { createNonce, webviewHtml } from '../webviewHtml';
 import { errorText } from '../../shared/errorText';
 import { isInside } from '../../shared/paths';
@@ -123,7 +126,12 @@ export class DashboardPanel implements vscode.Disposable {
       else this.ctx.output.warn(`Dashboard: refused to classify ${m.params.path}: not one of the run's test images`);
     }
     else if (TrainModelCommand.is(m)) await this.ctx.train();
-    else if (ExportCommand.is(m)) {
+    else if (UseThresholdCommand.is(m)) {
+      const result = await storeThreshold(m.params, (id) => this.controller.folderOf(id));
+      if ('error' in result) this.ctx.output.warn(`Use this threshold: ${result.error}`);
+      else await this.controller.runsChanged();
+      await this.panel.webview.postMessage(DidUseThresholdNotification.create(result));
+    } else if (ExportCommand.is(m)) {
       const folder = this.controller.folderOf(m.params.runId);
       let result: { path: string } | { error: string };
       if (!folder) result = { error: `Run ${m.params.runId} is not known.` };

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../../client/ctx';
 import type { RunSummary } from '../../engine/types';
+import { pairedRuns } from '../../engine/runs/pairedRuns';
 import { reportMarkdown } from '../../engine/runs/reportMarkdown';
 import { compareMarkdown, confusionMarkdown, layersFromTopology, modelSummaryMarkdown } from './runDocs';
 import type { LayerRow } from './runDocs';
@@ -90,7 +91,8 @@ export class RunCommands {
   async compareFolders(folder: string, other: string, summary?: RunSummary, otherSummary?: RunSummary): Promise<void> {
     try {
       const [a, b] = await Promise.all([this.tree.record(folder, summary), this.tree.record(other, otherSummary)]);
-      await this.docs.show(`Compare ${runLabel(a)} with ${runLabel(b)}`, compareMarkdown(a, b));
+      const paired = await pairedRuns(folder, a, other, b).catch((e: unknown) => ({ notPaired: errorText(e) }));
+      await this.docs.show(`Compare ${runLabel(a)} with ${runLabel(b)}`, compareMarkdown(a, b, paired));
     } catch (e) {
       void vscode.window.showErrorMessage(`Could not compare the runs: ${errorText(e)}`);
     }

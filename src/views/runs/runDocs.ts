@@ -3,6 +3,7 @@
 // records only, without 'vscode', so the text is checked by plain node tests.
 import { warningsMarkdown } from '../../engine/eval/healthText';
 import { mdText } from '../../engine/runs/markdownText';
+import type { PairedComparison } from '../../engine/eval/paired';
 import type { EvalReport, RunRecord } from '../../engine/types';
 import { decimal, formatDate, modelDescription, percent } from './runsModel';
 
@@ -138,8 +139,26 @@ function metricRows(a: RunRecord, b: RunRecord): Row[] {
   return rows;
 }
 
-/** Two runs' key metrics side by side, with the change from the first to the second. */
-export function compareMarkdown(a: RunRecord, b: RunRecord): string {
+const p4 = (p: number) => (p < 0.0001 ? '< 0.0001' : p.toFixed(4));
+
+/** DeLong's and McNemar's tests on the images both runs were tested on, or why there are none. */
+export function pairedMarkdown(paired: PairedComparison): string[] {
+  const out = ['', '## Is B better than A?', ''];
+  if ('notPaired' in paired) return [...out, `No paired tests: ${cell(paired.notPaired)}. They need both runs tested on the same images with the same classes.`];
+  out.push(`Both runs were tested on the same ${paired.images} images.`, '', '| test | A | B | B − A | p-value |', '|---|---:|---:|---:|---:|');
+  const d = paired.delong;
+  if (d) {
+    const sign = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
+    out.push(`| ROC AUC (DeLong) | ${decimal(d.aucA)} | ${decimal(d.aucB)} | ${sign(d.difference)} (95% ${sign(d.interval[0])} to ${sign(d.interval[1])}) | ${p4(d.p)} |`);
+  }
+  const mc = paired.mcnemar;
+  out.push(`| Accuracy (McNemar, exact) | ${percent(mc.accuracyA)} | ${percent(mc.accuracyB)} | ${(100 * (mc.accuracyB - mc.accuracyA)).toFixed(1)} pt | ${p4(mc.p)} |`);
+  out.push('', `${mc.onlyA} images only A got right, ${mc.onlyB} only B. A p-value below 0.05 says a difference this large would be unlikely if the two models were equally good on images like these.`);
+  return out;
+}
+
+/** Two runs' key metrics side by side, with the change from the first to the second, and the paired tests when available. */
+export function compareMarkdown(a: RunRecord, b: RunRecord, paired?: PairedComparison): string {
   const lines = [
     `# Compare runs`,
     '',
@@ -149,5 +168,6 @@ export function compareMarkdown(a: RunRecord, b: RunRecord): string {
     `|---|---:|---:|---:|`,
   ];
   for (const r of metricRows(a, b)) lines.push(`| ${cell(r.name)} | ${fmt(r.a, r.format)} | ${fmt(r.b, r.format)} | ${diff(r)} |`);
+  if (paired) lines.push(...pairedMarkdown(paired));
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
+import { makeRng, mixSeed } from '../../../src/engine/data/rng';
 
 export const W = 64;
 export const H = 40;
@@ -21,12 +22,20 @@ export function tempDir(prefix = 'fcnn-data-'): string {
   return dir;
 }
 
-/** Bright left half, dark right half; a few seed-dependent pixels in the corner keep files distinct. */
+/**
+ * Bright left half, dark right half. Seed-dependent 8x5-pixel blocks of +-10 grey levels within
+ * each half give every seed its own picture (different enough not to count as near-copies of each
+ * other), and a few seed-dependent pixels in the corner keep files distinct.
+ */
 export function halfAndHalf(seed: number, channels: 1 | 3 | 4 = 3, w = W, h = H): Buffer {
   const buf = Buffer.alloc(w * h * channels);
+  const rng = makeRng(mixSeed(seed, 0x68616c66));
+  const bw = 8;
+  const bh = 5;
+  const noise = Array.from({ length: Math.ceil(w / bw) * Math.ceil(h / bh) }, () => Math.round(rng() * 20) - 10);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const v = x < w / 2 ? 230 : 20;
+      const v = (x < w / 2 ? 230 : 20) + noise[Math.floor(y / bh) * Math.ceil(w / bw) + Math.floor(x / bw)]!;
       for (let c = 0; c < channels; c++) buf[(y * w + x) * channels + c] = c === 3 ? 255 : v;
     }
   }
