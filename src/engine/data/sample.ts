@@ -11,6 +11,7 @@ import type { Box, Radiograph } from './synthetic/draw';
 import { drawRadiograph } from './synthetic/draw';
 import type { SampleManifest } from './synthetic/folder';
 import { assertWritable, GENERATOR_VERSION, inspectSampleFolder, install, MANIFEST, stagingFolder } from './synthetic/folder';
+import type { FractureKind } from './synthetic/fractures';
 import { planRadiograph } from './synthetic/plan';
 
 export type { Box } from './synthetic/draw';
@@ -23,6 +24,8 @@ export interface SampleOptions {
   seed?: number;
   /** File format; 'mixed' alternates PNG and JPEG (for decode benchmarks). Default 'png'. */
   format?: 'png' | 'jpeg' | 'mixed';
+  /** Only these kinds of fracture (default: the realistic mix, from hairline cracks to displaced breaks). */
+  kinds?: FractureKind[];
 }
 
 export interface SampleResult {
@@ -42,11 +45,11 @@ export const SAMPLE_DEFAULTS = Object.freeze({ fractured: 1650, normal: 170, siz
 export type SampleClass = 'fractured' | 'normal';
 
 /** One film of the set, drawn as the generator draws it; `fracture: false` leaves its fracture out. */
-export function sampleRadiograph(seed: number, cls: SampleClass, index: number, size: number, options: { fracture?: boolean } = {}): Radiograph {
+export function sampleRadiograph(seed: number, cls: SampleClass, index: number, size: number, options: { fracture?: boolean; kinds?: FractureKind[] } = {}): Radiograph {
   const fractured = cls === 'fractured';
   for (let attempt = 0; ; attempt++) {
     const stream = attempt === 0 ? mixSeed(seed, fractured ? 1 : 2, index) : mixSeed(seed, fractured ? 1 : 2, index, attempt);
-    const plan = planRadiograph(makeRng(stream), size, fractured);
+    const plan = planRadiograph(makeRng(stream), size, fractured, options.kinds);
     const film = drawRadiograph(plan);
     // On the smallest films a fracture can land where nothing of it shows: draw another film.
     if (fractured && !film.box && attempt < 20) continue;
@@ -83,7 +86,7 @@ export async function generateSampleDataset(outDir: string, options: SampleOptio
     const worker = async (): Promise<void> => {
       while (next < jobs.length) {
         const { cls, index } = jobs[next++];
-        const { pixels, width, height, box } = sampleRadiograph(seed, cls, index, size);
+        const { pixels, width, height, box } = sampleRadiograph(seed, cls, index, size, { kinds: options.kinds });
         const jpeg = format === 'jpeg' || (format === 'mixed' && index % 2 === 1);
         const name = `${cls}/${cls}-${String(index + 1).padStart(digits, '0')}.${jpeg ? 'jpg' : 'png'}`;
         // Gray files: a third of the bytes of the RGB sharp would write by default.

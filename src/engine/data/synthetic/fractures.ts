@@ -40,9 +40,9 @@ export interface Fracture {
 }
 
 const KINDS: [FractureKind, number][] = [
-  ['hairline', 0.25],
-  ['buckle', 0.15],
-  ['break', 0.4],
+  ['hairline', 0.1],
+  ['buckle', 0.1],
+  ['break', 0.6],
   ['comminuted', 0.2],
 ];
 
@@ -53,21 +53,23 @@ function pick(rng: () => number): FractureKind {
 }
 
 /** A fracture of bone `index` at u0; its size scales with the bone's radius. */
-export function planFracture(rng: () => number, b: Bone, index: number, u0: number): Fracture {
+export function planFracture(rng: () => number, b: Bone, index: number, u0: number, kinds?: readonly FractureKind[]): Fracture {
   const r = b.radius;
-  const kind = pick(rng);
+  const drawn = pick(rng);
+  // A restricted set changes only the fracture: the film's anatomy and exposure were drawn before.
+  const kind = !kinds || kinds.includes(drawn) ? drawn : kinds[Math.floor(rng() * kinds.length)];
   const side = rng() < 0.5 ? -1 : 1;
   const oblique = rng() < 0.45;
   const slope = oblique ? side * (0.5 + 0.9 * rng()) : 0.25 * gaussian(rng);
   const jag = kind === 'hairline' ? 0.35 : kind === 'buckle' ? 0 : 0.1 * r;
   const waves = Array.from({ length: 3 }, () => ({ a: jag * rng(), f: (0.4 + 1.4 * rng()) / r, p: 6.283 * rng() }));
   const f: Fracture = { kind, bone: index, u0, slope, half: 0, contrast: 0, depth: 1, side, shift: 0, realign: 0, amp: 0, span: 0, waves, uMin: 0, uMax: 0 };
-  const big = rng() < 0.6;
+  const big = rng() < 0.85;
   switch (kind) {
     case 'hairline':
-      f.half = 1 + 0.8 * rng();
-      f.contrast = 0.85 + 0.12 * rng();
-      f.depth = 0.45 + 0.5 * rng();
+      f.half = 1.4 + 0.8 * rng();
+      f.contrast = 0.88 + 0.1 * rng();
+      f.depth = 0.6 + 0.35 * rng();
       break;
     case 'buckle':
       f.amp = r * (0.3 + 0.2 * rng()) + 1.5;

@@ -35,12 +35,13 @@ export function planMarkers(rng: () => number, side: number): Marker[] {
   const none = { glyphs: [] as string[], sticker: false, horizontal: false, length: 0 };
   const out: Marker[] = [];
   if (rng() < 0.75) out.push({ ...none, kind: 'letter', corner: corners[0], cell: Math.max(2, Math.round(side * (0.009 + 0.008 * rng()))), glyphs: [rng() < 0.5 ? 'L' : 'R'] });
-  if (rng() < 0.45) {
+  if (rng() < 0.25) {
     const n = 4 + Math.floor(rng() * 10);
     const glyphs = Array.from({ length: n }, () => (rng() < 0.15 ? ' ' : Array.from({ length: 15 }, () => (rng() < 0.55 ? '1' : '0')).join('')));
     out.push({ ...none, kind: 'label', corner: corners[1], cell: Math.max(1, Math.round(side * (0.004 + 0.003 * rng()))), glyphs, sticker: rng() < 0.4 });
   }
-  if (rng() < 0.3) out.push({ ...none, kind: 'ruler', corner: corners[2], cell: Math.max(3, Math.round(side * (0.02 + 0.015 * rng()))), horizontal: rng() < 0.5, length: 0.3 + 0.35 * rng() });
+  // Ruler ticks look like transverse lines: rare, as on films where they are burnt in at all.
+  if (rng() < 0.08) out.push({ ...none, kind: 'ruler', corner: corners[2], cell: Math.max(3, Math.round(side * (0.02 + 0.015 * rng()))), horizontal: rng() < 0.5, length: 0.3 + 0.35 * rng() });
   return out;
 }
 

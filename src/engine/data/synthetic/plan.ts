@@ -7,7 +7,7 @@ import { gaussian } from '../rng';
 import type { Bone, Limb } from './bones';
 import type { Film } from './film';
 import { planFilm } from './film';
-import type { Fracture } from './fractures';
+import type { Fracture, FractureKind } from './fractures';
 import { planFracture } from './fractures';
 import type { Marker } from './markers';
 import { planMarkers } from './markers';
@@ -119,12 +119,12 @@ function fractureSite(rng: () => number, bones: readonly Bone[], w: number, h: n
 }
 
 /** Plans one film no larger than size x size. */
-export function planRadiograph(rng: () => number, size: number, fractured: boolean): Plan {
+export function planRadiograph(rng: () => number, size: number, fractured: boolean, kinds?: FractureKind[]): Plan {
   const long = Math.round(size * between(rng, 0.85, 1));
   const short = Math.round(long * between(rng, 0.68, 1));
   const [width, height] = rng() < 0.6 ? [short, long] : [long, short];
   const pick = rng();
-  const kind: Anatomy = pick < 0.5 ? 'long' : pick < 0.85 ? 'pair' : 'hand';
+  const kind: Anatomy = pick < 0.85 ? 'long' : 'pair';
   const { bones, limbs } = anatomy(rng, kind, width, height);
   const film = planFilm(rng);
   const markers = planMarkers(rng, Math.min(width, height));
@@ -133,7 +133,7 @@ export function planRadiograph(rng: () => number, size: number, fractured: boole
   const count = rng() < 0.15 ? 2 : 1;
   for (let n = 0; n < count; n++) {
     const site = fractureSite(rng, bones, width, height, n > 0 ? plan.fractures[0].bone : -1);
-    if (site) plan.fractures.push(planFracture(rng, bones[site[0]], site[0], site[1]));
+    if (site) plan.fractures.push(planFracture(rng, bones[site[0]], site[0], site[1], kinds));
   }
   return plan;
 }
