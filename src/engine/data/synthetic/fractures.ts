@@ -40,9 +40,9 @@ export interface Fracture {
 }
 
 const KINDS: [FractureKind, number][] = [
-  ['hairline', 0.1],
-  ['buckle', 0.1],
-  ['break', 0.6],
+  ['hairline', 0.05],
+  ['buckle', 0.05],
+  ['break', 0.7],
   ['comminuted', 0.2],
 ];
 
@@ -64,7 +64,7 @@ export function planFracture(rng: () => number, b: Bone, index: number, u0: numb
   const jag = kind === 'hairline' ? 0.35 : kind === 'buckle' ? 0 : 0.1 * r;
   const waves = Array.from({ length: 3 }, () => ({ a: jag * rng(), f: (0.4 + 1.4 * rng()) / r, p: 6.283 * rng() }));
   const f: Fracture = { kind, bone: index, u0, slope, half: 0, contrast: 0, depth: 1, side, shift: 0, realign: 0, amp: 0, span: 0, waves, uMin: 0, uMax: 0 };
-  const big = rng() < 0.85;
+  const big = rng() < 0.95;
   switch (kind) {
     case 'hairline':
       f.half = 1.4 + 0.8 * rng();
