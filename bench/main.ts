@@ -1,4 +1,4 @@
-// `npm run bench [-- --only train,decode] [-- --quick]`: runs each section whose file exists,
+// `npm run bench [-- --only train,radnet,decode] [-- --quick]`: runs each section whose file exists,
 // prints one table and writes the rows to .bench/latest.json.
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +19,7 @@ interface Section {
 
 const sections: Section[] = [
   { name: 'train', file: 'train.ts', run: (m, r, o) => (m.benchTrain as (r: Report, o: BenchOptions) => Promise<void>)(r, o) },
+  { name: 'radnet', file: 'train.ts', run: (m, r, o) => (m.benchRadNetSection as (r: Report, o: BenchOptions) => Promise<void>)(r, o) },
   { name: 'profile', file: 'profile.ts', run: (m, r) => (m.benchProfile as (r: Report) => Promise<void>)(r) },
   { name: 'decode', file: 'decode.ts', run: (m, r, o) => (m.benchDecode as (r: Report, o: BenchOptions) => Promise<void>)(r, o) },
   { name: 'classify', file: 'classify.ts', run: (m, r, o) => (m.benchClassify as (r: Report, o: BenchOptions) => Promise<void>)(r, o) },

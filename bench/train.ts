@@ -194,8 +194,6 @@ export async function benchTrain(report: Report, options: BenchOptions): Promise
     report({ section, name: `wasm, 2 workers: s/epoch (1460 imgs ${size}x${size})`, value: t.wall * scale, unit: 's', ...vs(t.wall * scale, torchEpoch, 'PyTorch 2 threads'), note: `extrapolated from epoch 2 over ${n} imgs` });
   }
 
-  await benchRadNet(report, options, py, epochs);
-
   if (!options.quick) {
     // The cpu backend takes about a minute per batch: time one batch and extrapolate.
     await initBackend('cpu');
@@ -217,6 +215,13 @@ export async function benchTrain(report: Report, options: BenchOptions): Promise
   if (child.status !== 0) throw new Error(`bench/memory.ts failed: ${child.stderr}`);
   const mem = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { images: number; batches: number; maxRssMB: number; workers: number; seconds: number };
   report({ section, name: `peak RSS training on ${mem.images.toLocaleString('en-US')} imgs 96x96 from disk`, value: mem.maxRssMB, unit: 'MB', baseline: 1536, baselineName: 'target 1.5 GB', ratio: mem.maxRssMB / 1536, note: `child process: FileImageSet over one ${((mem.images * 9216) / 1e9).toFixed(2)} GB file, first ${mem.batches} batches of epoch 1, ${mem.workers} workers, maxRSS` });
+}
+
+/** The default model's section: its own row set, so `--only radnet` measures it alone. */
+export async function benchRadNetSection(report: Report, options: BenchOptions): Promise<void> {
+  const wasm = await initBackend('wasm');
+  console.log(`  ${wasm.detail}`);
+  await benchRadNet(report, options, findTorchPython(), options.quick ? 2 : 4);
 }
 
 /** The default model (radnet) at its default input size against the same architecture in PyTorch. */

@@ -35,7 +35,7 @@ Train options (defaults in brackets; "radnet / seed" where the model preset deci
   --select-by auto|loss keep the epoch with the best validation AUC (macro-F1 with more than two
                         classes), or the lowest validation loss [auto / loss]
   --seed N              seed for split, weights, shuffling, augmentation [42]
-  --image-size N        side of the square gray model input [96 / 48]
+  --image-size N        side of the square gray model input [64 / 48]
   --val X / --test X    validation / test share per class [0.15 / 0.15]
   --class-weighting auto|balanced|none   [auto: balanced when the largest class is > 2x the smallest]
   --loss crossentropy|focal              [crossentropy]  (--focal-gamma X [2])

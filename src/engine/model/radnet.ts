@@ -2,7 +2,7 @@
 // convolution without bias followed by batch normalisation and ReLU, 2x2 max-pooling after the
 // first three, then global average pooling, dropout and a softmax layer. Batch normalisation lets
 // it learn subtle, rare findings that the seed CNN's plain stack misses; global average pooling
-// keeps the last feature maps spatial (12x12 at 96 px), so Grad-CAM points at a region instead
+// keeps the last feature maps spatial (8x8 at the default 64 px), so Grad-CAM points at a region instead
 // of smearing over a flattened dense layer. About 98k parameters.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CAM_LAYER } from './seedCnn';
