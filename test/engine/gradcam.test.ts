@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { initBackend } from '../../src/engine/backend/select';
-import { decodeImage } from '../../src/engine/data/decode';
-import { generateSampleDataset } from '../../src/engine/data/sample';
 import { GradCam, heatPeak, type GradCamResult } from '../../src/engine/gradcam/gradcam';
 import { JET } from '../../src/engine/gradcam/colormap';
 import { renderHeatPictures, upsample } from '../../src/engine/gradcam/overlay';
@@ -27,43 +22,27 @@ const SIZE = 48;
 describe('Grad-CAM', () => {
   before(() => initBackend('wasm'));
 
-  it("points inside the fracture's box on the built-in sample radiographs once the default model has learned them", async () => {
-    // The sample generator saves each fracture's bounding box beside the films (which vary in size).
-    const root = await mkdtemp(join(tmpdir(), 'fcnn-gradcam-'));
-    try {
-      const perClass = 120;
-      const size = 64;
-      const sample = await generateSampleDataset(root, { fractured: perClass, normal: perClass, size: 160, seed: 3, kinds: ['break'] });
-      const boxes = JSON.parse(await readFile(sample.boxesFile, 'utf8')) as Record<string, { x: number; y: number; width: number; height: number }>;
-      const files: { rel: string; label: number }[] = [];
-      for (let i = 1; i <= perClass; i++) {
-        files.push({ rel: `fractured/fractured-${String(i).padStart(4, '0')}.png`, label: 0 });
-        files.push({ rel: `normal/normal-${String(i).padStart(4, '0')}.png`, label: 1 });
-      }
-      const pixels = new Uint8Array(files.length * size * size);
-      for (let i = 0; i < files.length; i++) pixels.set(await decodeImage(join(root, files[i].rel), size), i * size * size);
-      const held = 40;
-      const n = files.length - held;
-      const set = (from: number, to: number) => new MemoryImageSet(size, pixels.slice(from * size * size, to * size * size), Int32Array.from(files.slice(from, to), (f) => f.label));
-      const model = buildRadNet(size, 2, 1);
-      await trainModel(model, { train: set(0, n - 20), val: set(n - 20, n), numClasses: 2, positiveClass: 0 }, resolveConfig({ imageSize: size, epochs: 14, patience: 14, workers: 1, seed: 5 }));
-      const cam = new GradCam(model);
-      const cases = [];
-      for (let i = n; i < files.length; i++) {
-        if (files[i].label !== 0) continue;
-        const r = await cam.explain(pixels.subarray(i * size * size, (i + 1) * size * size), size, 0);
-        assert.ok(Math.abs(r.probabilities[0] + r.probabilities[1] - 1) < 1e-5);
-        const box = boxes[files[i].rel];
-        assert.ok(box, `box for ${files[i].rel}`);
-        const meta = await sharp(join(root, files[i].rel)).metadata();
-        cases.push({ cam: r, imageWidth: meta.width!, imageHeight: meta.height!, box });
-      }
-      const score = pointingGame(cases);
-      assert.ok(score.share >= 0.6, `peak inside the fracture box on ${score.hits}/${score.total} held-out images`);
-      model.dispose();
-    } finally {
-      await rm(root, { recursive: true, force: true });
+  it('points inside the marked region once the default model, trained by the project\'s trainer, has learned what marks the class', async () => {
+    // Bright squares at random places mark the positive class: learnable in a few epochs, with a known box per image.
+    const size = 48;
+    const data = squareImages(320, size, 11);
+    const held = 40;
+    const n = data.labels.length - held;
+    const set = (from: number, to: number) => new MemoryImageSet(size, data.pixels.slice(from * size * size, to * size * size), Int32Array.from(data.labels.slice(from, to)));
+    const model = buildRadNet(size, 2, 1);
+    await trainModel(model, { train: set(0, n - 40), val: set(n - 40, n), numClasses: 2 }, resolveConfig({ imageSize: size, epochs: 6, patience: 6, workers: 1, seed: 5, augment: false }));
+    const cam = new GradCam(model);
+    const cases = [];
+    for (let i = n; i < data.labels.length; i++) {
+      const b = data.boxes[i];
+      if (!b) continue;
+      const r = await cam.explain(data.pixels.subarray(i * size * size, (i + 1) * size * size), size, 1);
+      assert.ok(r.probabilities[1] > 0.5, `image ${i} is recognised (p = ${r.probabilities[1]})`);
+      cases.push({ cam: r, imageWidth: size, imageHeight: size, box: { x: b.x, y: b.y, width: b.w, height: b.h } });
     }
+    const score = pointingGame(cases);
+    assert.ok(score.share >= 0.85, `peak inside the marked square on ${score.hits}/${score.total} held-out images`);
+    model.dispose();
   });
 
   it('places the heat map cells on their receptive fields, not spread edge to edge', () => {
