@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { Predictor } from '../../src/engine/predict/predictor';
 import type { Prediction } from '../../src/engine/types';
 import { DidChangeClassifyStateNotification } from '../../src/protocol/webview';
-import { resultState } from '../../src/views/classify/classifyState';
+import { pendingState, resultState } from '../../src/views/classify/classifyState';
 import { PATIENT, makeDicom, missingTools } from '../engine/dicom/fixtures';
 import { makeCompletedRun } from '../views/realRuns';
 import { launchBrowser, openWebview, ORIGIN } from './harness';
@@ -60,6 +60,36 @@ describe('classify panel on a DICOM file', { skip: missing }, () => {
     assert.deepEqual(p.pageErrors, []);
     assert.deepEqual(await p.cspViolations(), []);
     await p.screenshot('classify-dicom-dark.png');
+    await p.close();
+  });
+
+  it('keeps the windowed picture when the .dcm shown while classifying fails to draw after the answer came', async () => {
+    const { [`/file${pred.path}`]: dcm, ...rest } = files;
+    const p = await openWebview(browser, 'classify', { width: 1100, height: 800, files: rest });
+    // The .dcm is answered only once the result is on screen, as a slow file read would be.
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let asked = (): void => undefined;
+    const requested = new Promise<void>((r) => (asked = r));
+    await p.page.route(webviewUri(pred.path), async (route) => {
+      asked();
+      await held;
+      await route.fulfill({ contentType: 'application/octet-stream', body: dcm });
+    });
+    await p.dispatch(DidChangeClassifyStateNotification.create({ state: pendingState([pred.path], webviewUri, RUN) }));
+    await requested;
+    // Our own listener on the pending image runs after the page's: once it has run, so has the page's.
+    await p.page.evaluate(() => {
+      const img = document.querySelector('img.base') as HTMLImageElement;
+      img.addEventListener('error', () => ((window as unknown as { staleFailed: boolean }).staleFailed = true));
+    });
+    await p.dispatch(DidChangeClassifyStateNotification.create({ state: resultState({ outcomes: [{ ok: true, prediction: pred }], modelLoadMs: 0 }, webviewUri, RUN) }));
+    await p.page.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
+    release();
+    await p.page.waitForFunction(() => (window as unknown as { staleFailed?: boolean }).staleFailed === true);
+    assert.ok(await p.page.isVisible('img.base'), 'the windowed picture is still drawn');
+    assert.ok(!(await p.page.isVisible('.stage-note')), `no "cannot be drawn" note: ${await p.page.textContent('.stage-note')}`);
+    assert.equal(await p.page.$eval('img.layer', (img: HTMLImageElement) => img.style.opacity), '0.6', 'the overlay is blended over it');
     await p.close();
   });
 });

@@ -80,9 +80,12 @@ export class DetailView {
   }
 
   private buildStage(item: ClassifyItem): HTMLElement {
-    this.base = el('img', { className: 'base', attrs: { src: item.imageUri, alt: `X-ray ${item.name}` } });
+    const base = el('img', { className: 'base', attrs: { src: item.imageUri, alt: `X-ray ${item.name}` } });
+    this.base = base;
     // Formats a browser cannot draw (TIFF): the overlay, made by the engine as PNG, still shows the image.
-    this.base.addEventListener('error', () => {
+    // A replaced image failing late (the .dcm shown while classifying) says nothing of its successor.
+    base.addEventListener('error', () => {
+      if (this.base !== base) return;
       this.baseFailed = true;
       this.apply();
     });
