@@ -22,13 +22,13 @@ const TOOLS: [string, string][] = [
   ['gdcmconv', 'libgdcm-tools'],
 ];
 
-function onPath(cmd: string): boolean {
+export function onPath(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
-/** Why the DICOM fixtures cannot be made here, or undefined when every tool is installed. */
-export function missingTools(): string | undefined {
-  const packages = new Set(TOOLS.filter(([cmd]) => !onPath(cmd)).map(([, pkg]) => pkg));
+/** Why the DICOM fixtures cannot be made here, or undefined when every tool but the `optional` ones is installed. */
+export function missingTools(optional: string[] = []): string | undefined {
+  const packages = new Set(TOOLS.filter(([cmd]) => !optional.includes(cmd) && !onPath(cmd)).map(([, pkg]) => pkg));
   if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import pydicom, numpy']).status !== 0) packages.add('python3-pydicom');
   if (packages.size === 0) return undefined;
   return `needs Debian's DICOM tools: apt-get install -y ${[...packages].join(' ')}`;
