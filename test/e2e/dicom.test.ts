@@ -63,9 +63,8 @@ function writeStudies(datasetFolder: string): string[] {
   return plan.map((p) => p.dest);
 }
 
-/** The classify panel's header facts, by field name ("modality", "window", "dicom", ...). */
+/** The classify panel's facts, by field name ("modality", "window", "dicom", ...): drawn with the probabilities. */
 async function shownFacts(frame: Frame): Promise<Record<string, string>> {
-  await frame.locator('dl.meta dd[data-field="dicom"]').waitFor({ state: 'visible', timeout: 30_000 });
   const pairs = await frame.locator('dl.meta dd').evaluateAll((dds) => dds.map((dd) => [dd.getAttribute('data-field') ?? '', (dd.textContent ?? '').trim()]));
   return Object.fromEntries(pairs);
 }
