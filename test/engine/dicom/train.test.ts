@@ -46,7 +46,7 @@ describe('training and classifying on a folder of DICOM files', { skip: missing 
       const add = (name: string, k: number, syntax: Syntax | 'raw', extra: DicomSpec = {}): void => {
         const eight = syntax === 'jpeg-baseline';
         const patient = { ...PATIENT, id: `${PATIENT.id}-${cls}-${k % 3}`, study: `1.2.826.99.7.${cls.length}.${k % 3}` };
-        const spec: DicomSpec = { ...(eight ? { bits: 8, stored: 8, window: [[128, 256]] } : { window: [[2048, 4096]] }), mark: cls === 'fractured', noise: 0.08, seed: k * 7 + cls.length, patient, ...extra };
+        const spec: DicomSpec = { ...(eight ? { bits: 8, stored: 8, window: [[128, 256]] } : { window: [[2048, 4096]] }), mark: cls === 'fractured', noise: 0.3, seed: k * 7 + cls.length, patient, ...extra };
         const out = join(originals, `${cls}-${name}.dcm`);
         specs.push({ out, spec });
         plan.push({ out, dest: join(data, cls, name), syntax });
