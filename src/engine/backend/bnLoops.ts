@@ -68,9 +68,10 @@ export function reluMask(g: Float32Array, a: Float32Array, out: Float32Array): v
 
 /**
  * Backward of ReLU then a 2x2/2 max-pool from the ReLU output a [N,H,W,C] and the pooled gradient g:
- * each window's gradient goes to its first maximum (as the cpu backend's MaxPoolGrad) when that is positive.
+ * each window's gradient goes to its first maximum (as the cpu backend's MaxPoolGrad) when that is
+ * positive. With `sums`, each channel's routed gradient is also summed there (a bias gradient).
  */
-export function routePooled(g: Float32Array, a: Float32Array, out: Float32Array, N: number, H: number, W: number, C: number, Ho: number, Wo: number): void {
+export function routePooled(g: Float32Array, a: Float32Array, out: Float32Array, N: number, H: number, W: number, C: number, Ho: number, Wo: number, sums?: Float64Array): void {
   if (H !== 2 * Ho || W !== 2 * Wo) out.fill(0);
   const row = W * C;
   for (let b = 0; b < N; b++) {
@@ -92,6 +93,7 @@ export function routePooled(g: Float32Array, a: Float32Array, out: Float32Array,
           out[i1] = v * +(m === i1);
           out[i2] = v * +(m === i2);
           out[i3] = v * +(m === i3);
+          if (sums) sums[d] += v;
         }
       }
     }

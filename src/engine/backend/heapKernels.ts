@@ -7,6 +7,7 @@
 // (and detach) the wasm memory.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { routePooled } from './bnLoops';
 
 interface WasmBackendLike extends tf.KernelBackend {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
@@ -228,33 +229,8 @@ function reluPoolGrad(args: KernelArgs): TensorInfo[] {
   const dz = backend.typedArrayFromHeap(dzOut);
   const y = backend.typedArrayFromHeap(yInfo);
   const dp = backend.typedArrayFromHeap(dpInfo);
-  if (H !== 2 * Ho || W !== 2 * Wo) dz.fill(0);
   const db = new Float64Array(C);
-  const row = W * C;
-  for (let b = 0; b < N; b++) {
-    for (let yr = 0; yr < Ho; yr++) {
-      for (let yc = 0; yc < Wo; yc++) {
-        const a = ((b * H + 2 * yr) * W + 2 * yc) * C;
-        const o = ((b * Ho + yr) * Wo + yc) * C;
-        for (let d = 0; d < C; d++) {
-          const i0 = a + d;
-          const i1 = i0 + C;
-          const i2 = i0 + row;
-          const i3 = i2 + C;
-          let m = i0;
-          if (y[i1] > y[m]) m = i1;
-          if (y[i2] > y[m]) m = i2;
-          if (y[i3] > y[m]) m = i3;
-          const g = dp[o + d] * +(y[m] > 0);
-          dz[i0] = g * +(m === i0);
-          dz[i1] = g * +(m === i1);
-          dz[i2] = g * +(m === i2);
-          dz[i3] = g * +(m === i3);
-          db[d] += g;
-        }
-      }
-    }
-  }
+  routePooled(dp, y, dz, N, H, W, C, Ho, Wo, db);
   backend.typedArrayFromHeap(dbOut).set(db);
   return [dzOut, dbOut];
 }
