@@ -27,7 +27,7 @@ test('the radnet preset is a batch-normalised CNN with global average pooling an
   assert.ok(!classes.includes('Flatten'));
   const cam = findLastConv(model);
   assert.equal(cam.getClassName(), 'ReLU');
-  assert.deepEqual(cam.outputShape, [null, 12, 12, 128]);
+  assert.deepEqual(cam.outputShape, [null, 24, 24, 64]);
   assert.throws(() => buildPresetModel('radnet', 24, 2), /imageSize must be at least 32 for the radnet model/);
   assert.equal(buildPresetModel('seed', 48, 2, 1).countParams(), 355202);
   model.dispose();

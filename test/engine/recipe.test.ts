@@ -83,7 +83,7 @@ describe('fine-tuning and the stored threshold', () => {
     const run = (ft as { run: { config: { imageSize: number }; metrics?: { classes: string[] } } }).run;
     assert.equal(run.config.imageSize, 32, "the base model's input size");
     assert.deepEqual(run.metrics?.classes, ['negative', 'positive']);
-    assert.ok(logs.some((l) => /Cut at layer cam_features/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /Cut at layer relu4/.test(l)), logs.join('\n'));
     assert.ok(logs.some((l) => /epoch 2: base model unfrozen/.test(l)), logs.join('\n'));
     const p = await Predictor.load((ft as { folder: string }).folder);
     assert.deepEqual(p.classes, ['negative', 'positive']);
