@@ -56,12 +56,12 @@ export interface TrainConfig {
 
 export const MODEL_PRESETS: readonly ModelPreset[] = ['radnet', 'seed'];
 
-type Recipe = Pick<TrainConfig, 'imageSize' | 'epochs' | 'learningRate' | 'lrSchedule' | 'patience' | 'selectBy' | 'augment'>;
+type Recipe = Pick<TrainConfig, 'imageSize' | 'epochs' | 'learningRate' | 'lrSchedule' | 'patience' | 'selectBy' | 'augment' | 'sampling'>;
 
 /** Each preset's own recipe; see README "Model presets" for the measurements behind radnet's. */
 export const PRESET_RECIPES: Readonly<Record<ModelPreset, Readonly<Recipe>>> = Object.freeze({
-  radnet: Object.freeze({ imageSize: 64, epochs: 24, learningRate: 0.002, lrSchedule: 'cosine', patience: 8, selectBy: 'auto', augment: true }),
-  seed: Object.freeze({ imageSize: 48, epochs: 20, learningRate: 0.001, lrSchedule: 'constant', patience: 4, selectBy: 'loss', augment: false }),
+  radnet: Object.freeze({ imageSize: 64, epochs: 24, learningRate: 0.002, lrSchedule: 'cosine', patience: 8, selectBy: 'auto', augment: true, sampling: 'balanced' }),
+  seed: Object.freeze({ imageSize: 48, epochs: 20, learningRate: 0.001, lrSchedule: 'constant', patience: 4, selectBy: 'loss', augment: false, sampling: 'shuffle' }),
 });
 
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
@@ -72,7 +72,6 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   valFraction: 0.15,
   testFraction: 0.15,
   classWeighting: 'auto',
-  sampling: 'shuffle',
   loss: 'crossentropy',
   focalGamma: 2,
   tta: false,

@@ -20,6 +20,8 @@ import { writeTinyDataset } from './runs-fixtures';
 describe('training recipe', () => {
   it('the seed preset is one setting away and brings its own recipe; explicit settings override a preset', () => {
     assert.equal(DEFAULT_CONFIG.model, 'radnet');
+    assert.equal(resolveConfig().sampling, 'balanced', "radnet draws balanced batches");
+    assert.equal(resolveConfig({ model: 'seed' }).sampling, 'shuffle');
     const seed = resolveConfig({ model: 'seed' });
     assert.deepEqual(
       { imageSize: seed.imageSize, epochs: seed.epochs, lr: seed.learningRate, schedule: seed.lrSchedule, patience: seed.patience, selectBy: seed.selectBy, augment: seed.augment },
