@@ -126,4 +126,29 @@ describe('k-fold cross-validation', () => {
     assert.equal(await latestCompletedRun(alone), undefined);
     assert.equal((await listRuns(runsFolder)).length, 4);
   });
+
+  it('stops on cancel during a fold: that fold is marked cancelled, no later fold runs, the summary says cancelled', async () => {
+    const runsFolder = join(dir, 'cancel-runs');
+    const controller = new AbortController();
+    const out = await runCrossValidation({
+      datasetFolder: data,
+      runsFolder,
+      cacheDir: join(dir, 'cache'),
+      config: { ...TINY, folds: 3 },
+      signal: controller.signal,
+      callbacks: { onStart: (_id, _folder, record) => record.fold?.index === 1 && controller.abort() },
+    });
+    assert.equal(out.tag, 'cancelled');
+    const summary = await readRun(out.folder!);
+    assert.equal(summary.state, 'cancelled');
+    const cv = summary.crossValidation!;
+    assert.equal(cv.runIds.length, 2);
+    assert.equal(cv.completed, 1);
+    assert.equal((await readRun(join(runsFolder, cv.runIds[0]))).state, 'completed');
+    const second = await readRun(join(runsFolder, cv.runIds[1]));
+    assert.equal(second.state, 'cancelled');
+    assert.ok(!existsSync(join(runsFolder, cv.runIds[1], 'model')), 'a cancelled fold keeps no model');
+    assert.equal((await listRuns(runsFolder)).length, 3, 'two folds and the summary; the third fold never started');
+    assert.ok(cv.figures.length > 0 && cv.figures.every((f) => f.values.length === 1 && f.sd === null));
+  });
 });
