@@ -97,6 +97,7 @@ const TRAIN_OPTIONS: OptionSpec = {
     'group-by': { type: 'string' },
     'path-groups': { type: 'string' },
     bootstrap: { type: 'string' },
+    folds: { type: 'string' },
     'runs-dir': { type: 'string' },
     'cache-dir': { type: 'string' },
     json: { type: 'boolean' },
@@ -132,6 +133,7 @@ function trainConfig(v: Record<string, string | boolean | undefined>): Partial<T
     groupBy: choice('group-by', s('group-by'), ['patient', 'study', 'none'] as const),
     pathGroups: s('path-groups'),
     bootstrapResamples: num('bootstrap', s('bootstrap'), true),
+    folds: num('folds', s('folds'), true),
   };
   for (const key of Object.keys(config) as (keyof TrainConfig)[]) if (config[key] === undefined) delete config[key];
   try {

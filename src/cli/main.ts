@@ -53,6 +53,8 @@ Train options (defaults in brackets; "radnet / seed" where the model preset deci
   --path-groups SPEC    keep images in one split by path: none, folder:N (N-th folder under
                         the class folder) or a regex with one capture group [none]
   --bootstrap N         resamples for the test figures' 95% intervals, 0 = none [2000]
+  --folds K             k-fold cross-validation: K runs, each fold the test split once,
+                        and a summary run with mean and sd of each figure; 0 = off [0]
   --runs-dir DIR        where run folders are written [./${DEFAULT_RUNS_DIR}]
   --cache-dir DIR       decoded-pixel cache [the user's cache folder]
   --json                print the outcome as JSON on stdout (progress goes to stderr)

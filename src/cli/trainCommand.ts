@@ -4,7 +4,8 @@ import { resolveConfig } from '../engine/config';
 import { DatasetError } from '../engine/data/errors';
 import { generateSampleDataset } from '../engine/data/sample';
 import { GENERATOR_VERSION, inspectSampleFolder } from '../engine/data/synthetic/folder';
-import { runTraining } from '../engine/runs/pipeline';
+import { runTraining, type PipelineCallbacks } from '../engine/runs/pipeline';
+import { crossValidateCommand } from './crossValidateCommand';
 import type { TrainCommand } from './args';
 import { EXIT } from './exitCodes';
 import { datasetText, epochLine, resultsText } from './print';
@@ -66,41 +67,39 @@ export async function runTrainCommand(cmd: TrainCommand): Promise<{ code: number
     interrupts++;
     if (interrupts > 1) process.exit(EXIT.cancelled);
     bar.clear();
-    out.write('Cancelling after the current batch (Ctrl-C again to quit at once) ...\n');
+    out.write(`Cancelling after the current batch${config.folds > 1 ? '; no further folds run' : ''} (Ctrl-C again to quit at once) ...\n`);
     controller.abort();
   };
   process.on('SIGINT', onSigint);
   try {
-    const outcome = await runTraining({
-      datasetFolder: folder,
-      runsFolder: cmd.runsDir ?? DEFAULT_RUNS_DIR,
-      cacheDir: cmd.cacheDir,
-      config: cmd.config,
-      signal: controller.signal,
-      callbacks: {
-        onLog: (line) => {
-          bar.clear();
-          out.write(`${line}\n`);
-        },
-        onDecodeProgress: (done, total) => bar.update('Decoding', done, total, `${done}/${total} images`),
-        onDataset: (report) => {
-          bar.clear();
-          out.write(datasetText(report));
-        },
-        onStart: (id, runFolder) => out.write(`Run ${id} in ${runFolder}\n`),
-        onBatch: (p) =>
-          bar.update(
-            `Epoch ${p.epoch}/${p.epochs}`,
-            p.batch,
-            p.batches,
-            `${p.batch}/${p.batches} loss ${p.loss.toFixed(4)} acc ${p.acc.toFixed(3)} ETA ${formatDuration(p.eta)}`,
-          ),
-        onEpoch: (m) => {
-          bar.clear();
-          out.write(epochLine(m, config.epochs));
-        },
+    const callbacks: PipelineCallbacks = {
+      onLog: (line) => {
+        bar.clear();
+        out.write(`${line}\n`);
       },
-    });
+      onDecodeProgress: (done, total) => bar.update('Decoding', done, total, `${done}/${total} images`),
+      onDataset: (report) => {
+        bar.clear();
+        out.write(datasetText(report));
+      },
+      onStart: (id, runFolder) => out.write(`Run ${id} in ${runFolder}\n`),
+      onBatch: (p) =>
+        bar.update(
+          `Epoch ${p.epoch}/${p.epochs}`,
+          p.batch,
+          p.batches,
+          `${p.batch}/${p.batches} loss ${p.loss.toFixed(4)} acc ${p.acc.toFixed(3)} ETA ${formatDuration(p.eta)}`,
+        ),
+      onEpoch: (m) => {
+        bar.clear();
+        out.write(epochLine(m, config.epochs));
+      },
+    };
+    const runsFolder = cmd.runsDir ?? DEFAULT_RUNS_DIR;
+    if (config.folds > 1) {
+      return { code: await crossValidateCommand({ datasetFolder: folder, runsFolder, cacheDir: cmd.cacheDir, config: cmd.config, signal: controller.signal, callbacks }, cmd.json, out) };
+    }
+    const outcome = await runTraining({ datasetFolder: folder, runsFolder, cacheDir: cmd.cacheDir, config: cmd.config, signal: controller.signal, callbacks });
     bar.clear();
     if (cmd.json) process.stdout.write(JSON.stringify(outcome, null, 2) + '\n');
     switch (outcome.tag) {

@@ -133,7 +133,7 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
       if (!existsSync(runsFolder)) continue;
       for (const run of await this.sendRequest(ListRunsRequest, { runsFolder })) {
         const at = run.endedAt ?? run.startedAt;
-        if (run.state === 'completed' && (!best || at > best.at)) best = { folder: run.folder, at };
+        if (run.state === 'completed' && run.kind !== 'cv-summary' && (!best || at > best.at)) best = { folder: run.folder, at };
       }
     }
     return best?.folder;

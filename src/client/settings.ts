@@ -32,6 +32,7 @@ export const TRAIN_SETTINGS: Readonly<Record<keyof TrainConfig, string>> = {
   groupBy: 'dicomGroupBy',
   pathGroups: 'groupBy',
   bootstrapResamples: 'bootstrapResamples',
+  folds: 'folds',
 };
 
 /** Settings of the editor only (no engine option, no CLI flag), with their defaults. */

@@ -141,7 +141,7 @@ export class Trainer implements vscode.Disposable {
   /** Folder of the newest completed run before `run` in the same runs folder. */
   private async previousRun(folder: string, run: RunRecord): Promise<string | undefined> {
     const runs = await this.ctx.sendRequest(ListRunsRequest, { runsFolder: dirname(folder) });
-    const earlier = runs.filter((r) => r.state === 'completed' && r.id !== run.id && r.folder !== folder && r.startedAt < run.startedAt);
+    const earlier = runs.filter((r) => r.state === 'completed' && r.kind !== 'cv-summary' && r.id !== run.id && r.folder !== folder && r.startedAt < run.startedAt);
     earlier.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
     return earlier[0]?.folder;
   }

@@ -52,6 +52,8 @@ export interface TrainConfig {
   pathGroups: string;
   /** Bootstrap resamples for the test figures' 95% intervals; 0: no intervals. */
   bootstrapResamples: number;
+  /** k-fold cross-validation: 0 or 1 trains once; 2 to 20 trains once per fold, each fold the test split once. */
+  folds: number;
 }
 
 export const MODEL_PRESETS: readonly ModelPreset[] = ['radnet', 'seed'];
@@ -84,6 +86,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   groupBy: 'patient',
   pathGroups: 'none',
   bootstrapResamples: 2000,
+  folds: 0,
 });
 
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
@@ -142,6 +145,7 @@ export function validateConfig(c: TrainConfig): void {
   if (!['patient', 'study', 'none'].includes(c.groupBy)) fail(`groupBy must be patient, study or none, got ${c.groupBy}`);
   if (typeof c.pathGroups !== 'string') fail(`pathGroups must be none, folder:N or a regular expression, got ${String(c.pathGroups)}`);
   if (!Number.isInteger(c.bootstrapResamples) || c.bootstrapResamples < 0 || c.bootstrapResamples > 100000) fail(`bootstrapResamples must be an integer from 0 (no intervals) to 100000, got ${c.bootstrapResamples}`);
+  if (!Number.isInteger(c.folds) || c.folds < 0 || c.folds > 20) fail(`folds must be an integer from 2 to 20 (0 or 1: no cross-validation), got ${c.folds}`);
   const groups = parsePathGroups(c.pathGroups);
   if (groups.problem) fail(`pathGroups: ${groups.problem}`);
 }

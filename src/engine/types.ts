@@ -255,6 +255,30 @@ export interface RunRecord {
   metrics?: EvalReport;
   timings?: RunTimings;
   error?: string;
+  /** One fold of a k-fold cross-validation; `group` is the id shared by its runs (its summary run's id). */
+  fold?: { index: number; count: number; group: string };
+  /** A cross-validation summary: no model of its own, the figures of its fold runs. */
+  kind?: 'cv-summary';
+  crossValidation?: CrossValidationSummary;
+}
+
+/** Mean and sample standard deviation over the completed folds of one figure. */
+export interface FoldFigure {
+  name: string;
+  /** One value per fold run, in fold order. */
+  values: number[];
+  mean: number;
+  /** Null below two folds. */
+  sd: number | null;
+}
+
+export interface CrossValidationSummary {
+  folds: number;
+  /** Fold run ids, in fold order (runs that did not complete included). */
+  runIds: string[];
+  /** Folds whose run completed; the figures are over these. */
+  completed: number;
+  figures: FoldFigure[];
 }
 
 export interface RunSummary {
@@ -269,6 +293,9 @@ export interface RunSummary {
   epochsRun: number;
   testAccuracy?: number;
   macroF1?: number;
+  fold?: RunRecord['fold'];
+  kind?: RunRecord['kind'];
+  crossValidation?: CrossValidationSummary;
   /** The model's test-split warnings (metrics.warnings), when it has any. */
   warnings?: ModelWarning[];
 }

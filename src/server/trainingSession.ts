@@ -85,6 +85,9 @@ export class TrainingSession {
       if (!params || typeof params !== 'object') throw new ResponseError(TrainingErrorCodes.invalidSettings, 'Train: no parameters given');
       checkConfigParam(params.config);
       config = resolveConfig(params.config ?? {});
+      if (config.folds > 1) {
+        throw new ResponseError(TrainingErrorCodes.invalidSettings, `Cross-validation (folds ${config.folds}) runs from the command line: fracture-cnn train <folder> --folds ${config.folds}. Set folds to 0 to train here.`);
+      }
       await requireFolder(params.datasetFolder, 'Dataset folder');
       requireAbsolute(params.runsFolder, 'Runs folder');
     } catch (error) {

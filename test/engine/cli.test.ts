@@ -57,6 +57,25 @@ describe('fracture-cnn command line', () => {
     assert.equal(JSON.parse(await readFile(join(runFolder, 'run.json'), 'utf8')).state, 'completed');
   });
 
+  it('cross-validates with --folds K: K runs, then mean ± sd; refuses a train/val/test folder with exit 2', async () => {
+    const r = cli(['train', 'xrays', ...TINY, '--bootstrap', '0', '--folds', '3', '--runs-dir', 'cv-runs', '--cache-dir', 'cache'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    for (const k of [1, 2, 3]) assert.match(r.stdout, new RegExp(`^Fold ${k} of 3$`, 'm'));
+    assert.match(r.stdout, /^Cross-validation \S+: 3 of 3 folds completed$/m);
+    assert.match(r.stdout, /^ {2}Accuracy +\d\.\d{3} ± \d\.\d{3}$/m);
+    const m = /^Summary in (.+)$/m.exec(r.stdout);
+    assert.ok(m);
+    const summary = JSON.parse(await readFile(join(m[1].trim(), 'run.json'), 'utf8'));
+    assert.equal(summary.kind, 'cv-summary');
+    assert.equal((await readdir(join(dir, 'cv-runs'))).length, 4);
+    await writeTinyDataset(join(dir, 'presplit', 'train'), { perClass: 6, size: 32 });
+    await writeTinyDataset(join(dir, 'presplit', 'test'), { perClass: 3, size: 32, seed: 9 });
+    const refused = cli(['train', 'presplit', ...TINY, '--folds', '3', '--runs-dir', 'cv-refused', '--cache-dir', 'cache'], dir);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /invalid setting: .*already has train\/val\/test folders/);
+    assert.ok(!existsSync(join(dir, 'cv-refused')) || (await readdir(join(dir, 'cv-refused'))).length === 0);
+  });
+
   it('trains on the good files of a folder with corrupt, empty and non-image files and lists the bad ones', async () => {
     const root = join(dir, 'messy');
     await writeTinyDataset(root, { perClass: 8, size: 32, seed: 9 });

@@ -47,6 +47,13 @@ describe('training process lifecycle over JSON-RPC', () => {
     );
   });
 
+  test('refuses cross-validation with invalidSettings pointing to the command line', async () => {
+    await assert.rejects(
+      server.connection.sendRequest(TrainRequest, { datasetFolder: dir, runsFolder: join(dir, 'runs'), config: { folds: 5 } }),
+      (error: ResponseError<void>) => error.code === TrainingErrorCodes.invalidSettings && error.message.includes('--folds 5'),
+    );
+  });
+
   test('answers bad predict and getRun requests with errors instead of crashing', async () => {
     await assert.rejects(
       server.connection.sendRequest(PredictRequest, { runFolder: join(dir, 'gone'), images: [], gradcam: false, outDir: dir }),

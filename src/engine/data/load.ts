@@ -37,6 +37,8 @@ export interface LoadOptions {
   memoryLimitBytes?: number;
   /** Images decoded at once; default: twice the cores, measured best here (see bench/decode.ts). */
   concurrency?: number;
+  /** Cross-validation: the test split is fold `index` (0-based) of `count`; only for folders without train/val/test. */
+  fold?: { index: number; count: number };
 }
 
 export interface LoadedDataset {
@@ -89,6 +91,9 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     new DatasetError(root, `Dataset folder ${root} has only one class with usable images ("${name}"); training needs at least two class subfolders, for example "fractured" and "normal".${unread}`);
   // Fail before decoding anything when the folder cannot be a dataset whatever its files hold.
   if (scan.classes.length < 2) throw oneClass(scan.classes[0]);
+  if (options.fold && scan.layout === 'presplit') {
+    throw new RangeError(`Invalid training setting: folds: ${root} already has train/val/test folders, so its test split is fixed; cross-validation needs a folder of class subfolders only (or set folds to 0)`);
+  }
   const started = performance.now();
   const cache = openCache(options, root, warnings);
   const bytes = scan.files.length * options.imageSize * options.imageSize;
@@ -141,6 +146,7 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
     testFraction: options.testFraction,
     seed: options.seed,
     missingSplits: scan.missingSplits,
+    ...(options.fold ? { fold: options.fold } : {}),
   });
   warnings.push(...split.warnings);
   if (scan.layout === 'stratified' && split.duplicates.length) {

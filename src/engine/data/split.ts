@@ -28,6 +28,8 @@ export interface SplitOptions {
   seed: number;
   /** Presplit folders without val/ or test/: carved from train/ with the fractions above. */
   missingSplits: SplitName[];
+  /** Cross-validation: fold `index` of `count` stratified folds is the test split; val comes from the rest. */
+  fold?: { index: number; count: number };
 }
 
 export interface SplitResult {
@@ -70,6 +72,31 @@ function stratify(items: SplitItem[], units: Unit[], opts: SplitOptions, fractio
       for (const m of u.members) out[m] = split;
     }
   }
+}
+
+/**
+ * The fold of each unit for k-fold cross-validation. Per class, units are shuffled with the seed
+ * alone (not the fold index), so every fold of one cross-validation sees the same partition; each
+ * unit goes to the fold holding the fewest of that class's images so far.
+ */
+function foldOfUnits(items: SplitItem[], units: Unit[], classCount: number, count: number, seed: number): number[] {
+  const of = units.map(() => -1);
+  for (let c = 0; c < classCount; c++) {
+    const mine = units.map((u, k) => ({ u, k })).filter(({ u }) => u.label === c).sort((a, b) => (items[a.u.members[0]].rel < items[b.u.members[0]].rel ? -1 : 1));
+    shuffle(mine, makeRng(mixSeed(seed, 0xf01d, c)));
+    const filled = new Array<number>(count).fill(0);
+    // Rotating the starting fold by class keeps small classes from all landing in fold 0.
+    for (const { u, k } of mine) {
+      let best = c % count;
+      for (let j = 0; j < count; j++) {
+        const f = (c + j) % count;
+        if (filled[f] < filled[best]) best = f;
+      }
+      of[k] = best;
+      filled[best] += u.members.length;
+    }
+  }
+  return of;
 }
 
 /** Joins units that share a group key (DICOM or path), so one patient's images never span two splits. */
@@ -154,7 +181,15 @@ export function assignSplits(items: SplitItem[], opts: SplitOptions): SplitResul
     }
   } else {
     const units = joinGroups(items, groups).map((g) => ({ members: g, label: majorityLabel(items, g) }));
-    stratify(items, units, opts, { val: opts.valFraction, test: opts.testFraction }, assignment, warnings);
+    if (opts.fold) {
+      const fold = opts.fold;
+      const of = foldOfUnits(items, units, opts.classes.length, fold.count, opts.seed);
+      const rest = units.filter((_, u) => of[u] !== fold.index);
+      units.forEach((u, k) => of[k] === fold.index && u.members.forEach((m) => (assignment[m] = 'test')));
+      stratify(items, rest, opts, { val: opts.valFraction, test: 0 }, assignment, warnings);
+    } else {
+      stratify(items, units, opts, { val: opts.valFraction, test: opts.testFraction }, assignment, warnings);
+    }
   }
   return { assignment, duplicates, leakage, warnings };
 }

@@ -45,6 +45,8 @@ export interface PipelineOptions {
   cacheDir?: string;
   /** Id for the run folder (see newRunId), for callers that must name the run before the dataset is read. */
   runId?: string;
+  /** One fold of a cross-validation: its test split is fold `index` (0-based) of `count`; `group` names the cross-validation. */
+  fold?: { index: number; count: number; group: string };
 }
 
 /** What went wrong, for callers that act on it (the CLI's exit codes, the extension's buttons). */
@@ -113,6 +115,7 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
       seed: config.seed,
       groupBy: config.groupBy,
       pathGroups: config.pathGroups,
+      ...(options.fold ? { fold: { index: options.fold.index, count: options.fold.count } } : {}),
       cacheDir: options.cacheDir,
       onProgress: cb.onDecodeProgress ? (d, t) => cb.onDecodeProgress!(d, t) : undefined,
       signal,
@@ -155,6 +158,7 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
       modelParams: model.countParams(),
       dataset: data.report,
       history: [],
+      ...(options.fold ? { fold: options.fold } : {}),
     };
     await writer.save(record);
     cb.onStart?.(id, folder, { ...record });

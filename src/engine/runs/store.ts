@@ -77,6 +77,9 @@ export function summarize(record: RunRecord, folder: string): RunSummary {
     epochsRun: record.history.length,
     ...(record.metrics ? { testAccuracy: record.metrics.accuracy, macroF1: record.metrics.macroAvg.f1 } : {}),
     ...(record.metrics?.warnings?.length ? { warnings: record.metrics.warnings } : {}),
+    ...(record.fold ? { fold: record.fold } : {}),
+    ...(record.kind ? { kind: record.kind } : {}),
+    ...(record.crossValidation ? { crossValidation: record.crossValidation } : {}),
   };
 }
 
@@ -103,5 +106,5 @@ export async function listRuns(runsFolder: string): Promise<RunSummary[]> {
 
 /** The newest completed run, or undefined. */
 export async function latestCompletedRun(runsFolder: string): Promise<RunSummary | undefined> {
-  return (await listRuns(runsFolder)).find((r) => r.state === 'completed');
+  return (await listRuns(runsFolder)).find((r) => r.state === 'completed' && r.kind !== 'cv-summary');
 }

@@ -68,7 +68,7 @@ export class RunCommands {
 
   async compare(node: RunsNode | undefined): Promise<void> {
     if (!node?.runFolder) return;
-    const others = this.tree.runs.filter((r) => r.state === 'completed' && r.folder !== node.runFolder);
+    const others = this.tree.runs.filter((r) => r.state === 'completed' && r.kind !== 'cv-summary' && r.folder !== node.runFolder);
     if (others.length === 0) {
       void vscode.window.showInformationMessage('There is no other completed run to compare with.');
       return;

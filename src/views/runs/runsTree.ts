@@ -6,7 +6,8 @@ import type { Ctx } from '../../client/ctx';
 import type { RunRecord, RunSummary } from '../../engine/types';
 import { GetRunRequest, ListRunsRequest } from '../../protocol/training';
 import { errorText } from '../../shared/errorText';
-import { runChildren, runNode, sameMinute, sortRuns } from './runsModel';
+import { crossValidationNode, foldRunNode, groupFolds } from './foldGroups';
+import { runChildren, sameMinute, sortRuns } from './runsModel';
 import type { RunsNode } from './runsModel';
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
@@ -114,8 +115,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         nodes.push(message({ runId: '', runFolder: loc.runsFolder }, `Could not list runs in ${loc.runsFolder}: ${error}`));
       }
       const name = several ? loc.workspaceFolder.name : undefined;
-      for (const run of sortRuns(runs)) {
-        nodes.push(runNode(run, { active: run.folder === active, workspaceName: name, live: this.live.get(run.id), seconds: precise.has(run.folder) }));
+      const options = (run: RunSummary) => ({ active: run.folder === active, workspaceName: name, live: this.live.get(run.id), seconds: precise.has(run.folder) });
+      for (const entry of groupFolds(sortRuns(runs))) {
+        nodes.push('run' in entry ? foldRunNode(entry.run, options(entry.run)) : crossValidationNode(entry.summary, entry.folds, { ...options(entry.summary), foldOptions: options }));
       }
     }
     this.runs = sortRuns(all);
