@@ -58,12 +58,12 @@ export interface TrainConfig {
 
 export const MODEL_PRESETS: readonly ModelPreset[] = ['radnet', 'seed'];
 
-type Recipe = Pick<TrainConfig, 'imageSize' | 'epochs' | 'learningRate' | 'lrSchedule' | 'patience' | 'selectBy' | 'augment' | 'sampling'>;
+type Recipe = Pick<TrainConfig, 'imageSize' | 'epochs' | 'learningRate' | 'lrSchedule' | 'patience' | 'selectBy' | 'augment' | 'sampling' | 'tta'>;
 
 /** Each preset's own recipe; see README "Model presets" for the measurements behind radnet's. */
 export const PRESET_RECIPES: Readonly<Record<ModelPreset, Readonly<Recipe>>> = Object.freeze({
-  radnet: Object.freeze({ imageSize: 64, epochs: 24, learningRate: 0.002, lrSchedule: 'cosine', patience: 8, selectBy: 'auto', augment: true, sampling: 'balanced' }),
-  seed: Object.freeze({ imageSize: 48, epochs: 20, learningRate: 0.001, lrSchedule: 'constant', patience: 4, selectBy: 'loss', augment: false, sampling: 'shuffle' }),
+  radnet: Object.freeze({ imageSize: 64, epochs: 24, learningRate: 0.002, lrSchedule: 'cosine', patience: 8, selectBy: 'auto', augment: true, sampling: 'balanced', tta: true }),
+  seed: Object.freeze({ imageSize: 48, epochs: 20, learningRate: 0.001, lrSchedule: 'constant', patience: 4, selectBy: 'loss', augment: false, sampling: 'shuffle', tta: false }),
 });
 
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
@@ -76,7 +76,6 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   classWeighting: 'auto',
   loss: 'crossentropy',
   focalGamma: 2,
-  tta: false,
   targetSensitivity: 0,
   baseModel: '',
   cutLayer: '',

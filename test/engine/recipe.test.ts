@@ -22,6 +22,8 @@ describe('training recipe', () => {
     assert.equal(DEFAULT_CONFIG.model, 'radnet');
     assert.equal(resolveConfig().sampling, 'balanced', "radnet draws balanced batches");
     assert.equal(resolveConfig({ model: 'seed' }).sampling, 'shuffle');
+    assert.equal(resolveConfig().tta, true, 'radnet averages in the mirror image at evaluation');
+    assert.equal(resolveConfig({ model: 'seed' }).tta, false);
     const seed = resolveConfig({ model: 'seed' });
     assert.deepEqual(
       { imageSize: seed.imageSize, epochs: seed.epochs, lr: seed.learningRate, schedule: seed.lrSchedule, patience: seed.patience, selectBy: seed.selectBy, augment: seed.augment },
