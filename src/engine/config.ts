@@ -128,21 +128,16 @@ export function validateConfig(c: TrainConfig): void {
   if (!oneOf(c.classWeighting, ['auto', 'balanced', 'none'])) fail(`classWeighting must be auto, balanced or none, got ${c.classWeighting}`);
   if (!oneOf(c.sampling, ['shuffle', 'balanced'])) fail(`sampling must be shuffle or balanced, got ${c.sampling}`);
   if (!oneOf(c.loss, ['crossentropy', 'focal'])) fail(`loss must be crossentropy or focal, got ${c.loss}`);
-  if (typeof c.focalGamma !== 'number' || !(c.focalGamma >= 0 && c.focalGamma <= MAX_FOCAL_GAMMA)) {
+  if (!(c.focalGamma >= 0 && c.focalGamma <= MAX_FOCAL_GAMMA)) {
     fail(`focalGamma must be a number from 0 to ${MAX_FOCAL_GAMMA} (2 is usual), got ${c.focalGamma}`);
   }
-  if (typeof c.augment !== 'boolean') fail(`augment must be true or false, got ${String(c.augment)}`);
-  if (typeof c.tta !== 'boolean') fail(`tta must be true or false, got ${String(c.tta)}`);
-  if (typeof c.targetSensitivity !== 'number' || !(c.targetSensitivity === 0 || (c.targetSensitivity > 0 && c.targetSensitivity < 1))) {
+  if (!(c.targetSensitivity === 0 || (c.targetSensitivity > 0 && c.targetSensitivity < 1))) {
     fail(`targetSensitivity must be 0 (maximise sensitivity + specificity) or a number strictly between 0 and 1, got ${c.targetSensitivity}`);
   }
-  if (typeof c.baseModel !== 'string') fail(`baseModel must be a folder path, got ${String(c.baseModel)}`);
-  if (typeof c.cutLayer !== 'string') fail(`cutLayer must be a layer name, got ${String(c.cutLayer)}`);
   if (!Number.isInteger(c.freezeEpochs) || c.freezeEpochs < 0) fail(`freezeEpochs must be a non-negative integer, got ${c.freezeEpochs}`);
   if (!oneOf(c.backend, ['auto', 'tensorflow', 'wasm', 'cpu'])) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
   if (!Number.isInteger(c.workers) || c.workers < 0 || c.workers > 256) fail(`workers must be an integer from 0 to 256, got ${c.workers}`);
   if (!['patient', 'study', 'none'].includes(c.groupBy)) fail(`groupBy must be patient, study or none, got ${c.groupBy}`);
-  if (typeof c.pathGroups !== 'string') fail(`pathGroups must be none, folder:N or a regular expression, got ${String(c.pathGroups)}`);
   if (!Number.isInteger(c.bootstrapResamples) || c.bootstrapResamples < 0 || c.bootstrapResamples > 100000) fail(`bootstrapResamples must be an integer from 0 (no intervals) to 100000, got ${c.bootstrapResamples}`);
   if (!Number.isInteger(c.folds) || c.folds < 0 || c.folds > 20) fail(`folds must be an integer from 2 to 20 (0 or 1: no cross-validation), got ${c.folds}`);
   const groups = parsePathGroups(c.pathGroups);

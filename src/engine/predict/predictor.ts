@@ -170,12 +170,15 @@ export class Predictor {
   /** The model's probabilities for one image, averaged with its mirror image's when the model was evaluated that way. */
   private async probabilities(pixels: Uint8Array): Promise<number[]> {
     const x = imagesToFloats(pixels, 1, this.imageSize);
-    const input = this.tta ? [x, mirrored(x, 1, this.imageSize)] : [x];
-    const out = tf.tidy(() => this.model.predict(tf.tensor4d(Float32Array.from(input.flatMap((a) => Array.from(a))), [input.length, this.imageSize, this.imageSize, 1])) as tf.Tensor);
+    const n = this.tta ? 2 : 1;
+    const batch = new Float32Array(n * x.length);
+    batch.set(x);
+    if (this.tta) batch.set(mirrored(x, 1, this.imageSize), x.length);
+    const out = tf.tidy(() => this.model.predict(tf.tensor4d(batch, [n, this.imageSize, this.imageSize, 1])) as tf.Tensor);
     const values = await out.data();
     out.dispose();
     const k = this.classes.length;
-    return Array.from({ length: k }, (_, c) => (input.length === 2 ? (values[c] + values[k + c]) / 2 : values[c]));
+    return Array.from({ length: k }, (_, c) => (n === 2 ? (values[c] + values[k + c]) / 2 : values[c]));
   }
 
   dispose(): void {

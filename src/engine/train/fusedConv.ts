@@ -51,8 +51,9 @@ export function fusedConvRelu(layer: tfl.layers.Layer, inputNeedsGrad: boolean):
   return (x) => op(x, vars.kernel.read(), vars.bias.read());
 }
 
-function isPool2x2(layer: tfl.layers.Layer): boolean {
-  if (layer.getClassName() !== 'MaxPooling2D') return false;
+/** A 2x2, stride 2, 'valid', channels-last max-pool: the window the fused gradient kernels route through. */
+export function isPool2x2(layer: tfl.layers.Layer | undefined): boolean {
+  if (!layer || layer.getClassName() !== 'MaxPooling2D') return false;
   const c = layer.getConfig() as { poolSize: number[]; strides: number[]; padding: string; dataFormat: string };
   return c.poolSize[0] === 2 && c.poolSize[1] === 2 && c.strides[0] === 2 && c.strides[1] === 2 && c.padding === 'valid' && c.dataFormat === 'channelsLast';
 }

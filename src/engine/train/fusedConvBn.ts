@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { BN_RELU, BN_RELU_GRAD } from '../backend/bnKernels';
+import { isPool2x2 } from './fusedConv';
 
 interface ConvAttrs {
   strides: [number, number];
@@ -35,12 +36,6 @@ function isRelu(layer: tfl.layers.Layer): boolean {
     return c.maxValue === null || c.maxValue === undefined;
   }
   return name === 'Activation' && (layer.getConfig() as { activation: string }).activation === 'relu';
-}
-
-function isPool2x2(layer: tfl.layers.Layer | undefined): boolean {
-  if (!layer || layer.getClassName() !== 'MaxPooling2D') return false;
-  const c = layer.getConfig() as { poolSize: number[]; strides: number[]; padding: string; dataFormat: string };
-  return c.poolSize[0] === 2 && c.poolSize[1] === 2 && c.strides[0] === 2 && c.strides[1] === 2 && c.padding === 'valid' && c.dataFormat === 'channelsLast';
 }
 
 /**

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GHOST_BATCH } from '../backend/bnKernels';
 import { FlatAdam } from './adam';
-import { flatFrozenWeights } from './bnStats';
+import { batchNormLayers, flatFrozenWeights } from './bnStats';
 import type { StepExecutor } from './executor';
 import type { FromWorker, ToWorker } from './protocol';
 import { evaluateShard, predictShard, shardGradients, trainableVariables } from './step';
@@ -101,7 +101,7 @@ class ParallelExecutor implements StepExecutor {
     private readonly spec: LossSpec,
     private readonly links: WorkerLink[],
   ) {
-    this.group = model.layers.some((l) => l.getClassName() === 'BatchNormalization') ? GHOST_BATCH : 1;
+    this.group = batchNormLayers(model).length > 0 ? GHOST_BATCH : 1;
   }
 
   get workers(): number {

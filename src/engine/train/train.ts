@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { TrainConfig } from '../config';
+import { predictSet } from '../eval/evaluate';
 import type { ImageSet } from '../data/imageSet';
 import type { BatchProgress, EpochMetrics } from '../types';
 import { labelsAt, planBatches, readPixels } from './batches';
@@ -50,16 +51,6 @@ export interface TrainResult {
 const EVAL_CHUNK = 128;
 
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Class probabilities of a whole set through the executor, row-major [size, classes]. */
-export async function predictThrough(executor: StepExecutor, set: ImageSet, numClasses: number): Promise<Float32Array> {
-  const out = new Float32Array(set.size * numClasses);
-  for (let start = 0; start < set.size; start += EVAL_CHUNK) {
-    const idx = Int32Array.from({ length: Math.min(EVAL_CHUNK, set.size - start) }, (_, i) => start + i);
-    out.set(await executor.predict(readPixels(set, idx), idx.length), start * numClasses);
-  }
-  return out;
-}
 
 function selectionFigure(config: TrainConfig, numClasses: number): SelectionFigure {
   if (config.selectBy === 'loss') return 'loss';
@@ -174,7 +165,7 @@ export async function trainModel(
       checkWeights(model, epoch, config.learningRate);
       const v0 = performance.now();
       if (hasBn && refreshBatchNormStats(model, train)) await executor.syncFrozen();
-      const v = val.size > 0 ? validationFigures(val.labels, await predictThrough(executor, val, numClasses), numClasses, positiveClass) : undefined;
+      const v = val.size > 0 ? validationFigures(val.labels, await predictSet(model, val, EVAL_CHUNK, executor), numClasses, positiveClass) : undefined;
       valSeconds = (performance.now() - v0) / 1000;
       const metrics: EpochMetrics = {
         epoch,
