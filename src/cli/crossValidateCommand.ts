@@ -18,7 +18,11 @@ export async function crossValidateCommand(options: CrossValidationOptions, json
     case 'completed':
       return EXIT.ok;
     case 'cancelled':
-      out.write('Cross-validation cancelled; the folds that ran are kept and the summary is marked cancelled.\n');
+      out.write(
+        outcome.folder
+          ? 'Cross-validation cancelled; the folds that ran are kept and the summary is marked cancelled.\n'
+          : 'Cross-validation cancelled before its first fold started; nothing was written.\n',
+      );
       return EXIT.cancelled;
     case 'failed': {
       const what = outcome.kind === 'dataset' ? 'dataset error' : outcome.kind === 'config' ? 'invalid setting' : 'training failed';

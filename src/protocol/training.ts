@@ -17,15 +17,28 @@ export interface TrainParams {
   runsFolder: string;
   config: Partial<TrainConfig>;
 }
+/** A k-fold cross-validation: `id` and `folder` name its summary run, written when the last fold ends. */
+export interface CrossValidationInfo {
+  id: string;
+  folder: string;
+  folds: number;
+}
 export interface TrainResult {
+  /** The run training now: with settings folds >= 2, the first fold's run. */
   runId: string;
   runFolder: string;
+  /** Present when the training is a cross-validation (settings folds >= 2). */
+  crossValidation?: CrossValidationInfo;
 }
-/** client -> server: start a training run; answers at once with the run's id, then streams notifications. Progress is a server-created work-done progress whose Cancel cancels the run. */
+/**
+ * client -> server: start a training run, or with folds >= 2 a cross-validation (its folds one after
+ * another, then the summary); answers at once with the (first) run's id, then streams notifications.
+ * Progress is a server-created work-done progress whose Cancel cancels the run (and any folds after it).
+ */
 export const TrainRequest = new RequestType<TrainParams, TrainResult, void>('fractureCnn/train');
 
 export interface CancelParams {
-  /** Omit to cancel whatever is running. */
+  /** Omit to cancel whatever is running. A fold's run id or the cross-validation's id stops the whole cross-validation. */
   runId?: string;
 }
 export interface CancelResult {
@@ -85,6 +98,8 @@ export interface TrainingStateResult {
   /** The live record of the running training, if any. */
   running?: RunRecord & { folder: string };
   lastBatch?: BatchProgress;
+  /** The cross-validation the running training belongs to, with the fold (0-based `index`) under way. */
+  crossValidation?: CrossValidationInfo & { index: number };
 }
 /** client -> server: what is training now, with its history so far (for panels opened mid-run). */
 export const TrainingStateRequest = new RequestType<void, TrainingStateResult, void>('fractureCnn/trainingState');
@@ -105,9 +120,34 @@ export const BatchProgressNotification = new NotificationType<RunNotification & 
 export const EpochEndNotification = new NotificationType<RunNotification & { metrics: EpochMetrics }>(
   'fractureCnn/epochEnd',
 );
-/** server -> client: the run ended: completed with its report, cancelled, or failed. */
+/** server -> client: the run ended: completed with its report, cancelled, or failed. Sent for each fold run of a cross-validation too. */
 export const TrainingEndNotification = new NotificationType<RunNotification & { outcome: TrainingOutcome }>(
   'fractureCnn/trainingEnd',
+);
+
+export interface FoldStart extends RunNotification {
+  runFolder: string;
+  /** 0-based fold number, and the number of folds. */
+  index: number;
+  count: number;
+  /** Id of the cross-validation (its summary run). */
+  crossValidation: string;
+}
+/**
+ * server -> client: a fold's run of a cross-validation exists (the first one's after the TrainRequest's
+ * answer); the notifications of that fold follow under its run id.
+ */
+export const DidStartFoldNotification = new NotificationType<FoldStart>('fractureCnn/didStartFold');
+
+/** How a cross-validation ended; `summary` is its summary run (absent when no fold run was made). */
+export interface CrossValidationEnd {
+  tag: 'completed' | 'cancelled' | 'failed';
+  summary?: RunRecord;
+  message?: string;
+}
+/** server -> client: a cross-validation ended, after the end of its last fold run; `runId` is the summary's id. */
+export const CrossValidationEndNotification = new NotificationType<RunNotification & { runFolder: string; outcome: CrossValidationEnd }>(
+  'fractureCnn/crossValidationEnd',
 );
 
 export type LogLevel = 'info' | 'warn' | 'error';

@@ -4,3 +4,4 @@ export const loadPipeline = () => import('../engine/runs/pipeline.js');
 export const loadStore = () => import('../engine/runs/store.js');
 export const loadPredictor = () => import('../engine/predict/predictor.js');
 export const loadSample = () => import('../engine/data/sample.js');
+export const loadCrossValidation = () => import('../engine/runs/crossValidation.js');

@@ -15,3 +15,8 @@ export function epochMessage(epoch: number, epochs: number, valAcc?: number, bat
   if (valAcc !== undefined && Number.isFinite(valAcc)) parts.push(`val acc ${(valAcc * 100).toFixed(1)}%`);
   return parts.join(' — ');
 }
+
+/** "Fold 2/5 · Epoch 3/20 — val acc 87.5%": which fold of a cross-validation the message is about. */
+export function foldMessage(index: number, count: number, message: string): string {
+  return `Fold ${index + 1}/${count} · ${message}`;
+}

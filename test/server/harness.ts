@@ -16,7 +16,9 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import {
   BatchProgressNotification,
+  CrossValidationEndNotification,
   DidScanDatasetNotification,
+  DidStartFoldNotification,
   EpochEndNotification,
   LogNotification,
   TrainingEndNotification,
@@ -55,6 +57,8 @@ export async function startServer(env?: NodeJS.ProcessEnv): Promise<TestServer> 
     EpochEndNotification.method,
     TrainingEndNotification.method,
     LogNotification.method,
+    DidStartFoldNotification.method,
+    CrossValidationEndNotification.method,
   ]);
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {

@@ -47,10 +47,10 @@ describe('training process lifecycle over JSON-RPC', () => {
     );
   });
 
-  test('refuses cross-validation with invalidSettings pointing to the command line', async () => {
+  test('refuses more folds than the setting allows with invalidSettings naming folds', async () => {
     await assert.rejects(
-      server.connection.sendRequest(TrainRequest, { datasetFolder: dir, runsFolder: join(dir, 'runs'), config: { folds: 5 } }),
-      (error: ResponseError<void>) => error.code === TrainingErrorCodes.invalidSettings && error.message.includes('--folds 5'),
+      server.connection.sendRequest(TrainRequest, { datasetFolder: dir, runsFolder: join(dir, 'runs'), config: { folds: 21 } }),
+      (error: ResponseError<void>) => error.code === TrainingErrorCodes.invalidSettings && /folds must be an integer from 2 to 20/.test(error.message),
     );
   });
 

@@ -10,13 +10,17 @@ import { newRunId } from './runId';
 import { RunWriter } from './runWriter';
 
 export interface CrossValidationOptions extends Omit<PipelineOptions, 'runId' | 'fold'> {
+  /** Id of the summary run (see newRunId), for callers that must name the cross-validation before it starts. */
+  group?: string;
   /** Before fold `index` (0-based) starts. */
   onFold?(index: number, count: number): void;
+  /** Fold `index` ended, however it ended; its run exists when `outcome.run` has an id. */
+  onFoldEnd?(index: number, count: number, outcome: PipelineOutcome): void;
 }
 
 export interface CrossValidationOutcome {
   tag: 'completed' | 'cancelled' | 'failed';
-  /** The summary run; absent when the settings were refused before any fold ran. */
+  /** The summary run; absent when the settings were refused, or cancelled, before any fold run existed. */
   summary?: RunRecord;
   folder?: string;
   folds: PipelineOutcome[];
@@ -74,13 +78,14 @@ export async function runCrossValidation(options: CrossValidationOptions): Promi
   }
   if (count < 2) return { tag: 'failed', folds: [], message: 'Invalid training setting: folds must be at least 2 for cross-validation', kind: 'config' };
   const startedAt = new Date();
-  const group = newRunId(startedAt);
+  const group = options.group ?? newRunId(startedAt);
   const folds: PipelineOutcome[] = [];
   for (let index = 0; index < count; index++) {
     if (options.signal?.aborted) break;
     options.onFold?.(index, count);
     const outcome = await runTraining({ ...options, fold: { index, count, group } });
     folds.push(outcome);
+    options.onFoldEnd?.(index, count, outcome);
     // Refused settings or an unusable folder: nothing ran, so no summary folder either.
     if (outcome.tag === 'failed' && !outcome.run?.id) return { tag: 'failed', folds, message: outcome.message, ...(outcome.kind ? { kind: outcome.kind } : {}) };
     if (outcome.tag !== 'completed') break;
@@ -89,6 +94,8 @@ export async function runCrossValidation(options: CrossValidationOptions): Promi
   const last = folds.at(-1);
   const allDone = folds.length === count && folds.every((o) => o.tag === 'completed');
   const tag: CrossValidationOutcome['tag'] = allDone ? 'completed' : last?.tag === 'failed' ? 'failed' : 'cancelled';
+  // Cancelled while the first fold read its images: no fold run exists, so there is nothing to summarise.
+  if (tag === 'cancelled' && runs.length === 0) return { tag, folds };
   const crossValidation: CrossValidationSummary = {
     folds: count,
     runIds: runs.map((r) => r.id),
