@@ -22,8 +22,11 @@ export const COMMANDS: Record<string, Factory> = {
       return;
     }
     // While the dataset is read the run has no id yet: cancel whatever runs.
+    // A fold's id stops its whole cross-validation.
     const { cancelled } = await ctx.sendRequest(CancelRequest, { runId: run?.runId });
-    ctx.output.info(cancelled ? `Cancelling ${run ? `run ${run.runId}` : 'the training'}…` : 'The training had already ended.');
+    const cv = ctx.currentCrossValidation;
+    const what = cv ? `cross-validation ${cv.id} (no further folds run)` : run ? `run ${run.runId}` : 'the training';
+    ctx.output.info(cancelled ? `Cancelling ${what}…` : 'The training had already ended.');
   },
   'fractureCnn.selectDataset': (ctx) => async () => {
     const target = await ctx.datasets.pick();

@@ -16,6 +16,8 @@ export interface StartedRun {
   runId: string;
   runFolder: string;
   openDashboard: boolean;
+  /** The run is fold `index` (0-based) of `count` of the cross-validation `crossValidation` (its summary's id). */
+  fold?: { index: number; count: number; crossValidation: string };
 }
 
 export interface Ctx {
@@ -34,7 +36,7 @@ export interface Ctx {
   /** A run started, ended, or run folders changed on disk. */
   readonly onDidChangeRuns: vscode.Event<void>;
 
-  /** The running training, if any. */
+  /** The running training, if any: in a cross-validation, the fold training now (or the last one, between folds). */
   readonly currentRun: { runId: string; runFolder: string } | undefined;
 
   /** Runs folders of every workspace folder. */

@@ -1,18 +1,23 @@
 // The Ctx every part of the extension host shares: the training process (started lazily,
 // restarted on the next use after a crash), its events, the output channel and the active model.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient, RequestType } from 'vscode-languageclient/node';
 import type { BatchProgress, DatasetReport, EpochMetrics, TrainingOutcome } from '../engine/types';
 import {
   BatchProgressNotification,
+  CrossValidationEndNotification,
   DidScanDatasetNotification,
+  DidStartFoldNotification,
   EpochEndNotification,
   GenerateSampleRequest,
   ListRunsRequest,
   LogNotification,
   TrainingEndNotification,
+  type CrossValidationEnd,
+  type CrossValidationInfo,
+  type FoldStart,
   type TrainResult,
 } from '../protocol/training';
 import { Config } from './config';
@@ -30,6 +35,8 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
   readonly datasets: DatasetChooser;
   private readonly supervisor: ProcessSupervisor<TrainingClient>;
   private run: { runId: string; runFolder: string } | undefined;
+  /** The cross-validation under way, with the fold (0-based) of `run`. */
+  private cv: (CrossValidationInfo & { index: number }) | undefined;
   private startingTraining = false;
   private readonly didChangeTraining = new vscode.EventEmitter<void>();
   /** Training started, ended, or began starting (decoding the dataset before the run has an id). */
@@ -42,12 +49,15 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
   private readonly epochEnd = new vscode.EventEmitter<{ runId: string; metrics: EpochMetrics }>();
   private readonly trainingEnd = new vscode.EventEmitter<{ runId: string; outcome: TrainingOutcome }>();
   private readonly didChangeRuns = new vscode.EventEmitter<void>();
+  private readonly crossValidationEnd = new vscode.EventEmitter<{ runId: string; runFolder: string; outcome: CrossValidationEnd }>();
   readonly onDidStartRun = this.didStartRun.event;
   readonly onDidScanDataset = this.didScanDataset.event;
   readonly onBatchProgress = this.batchProgress.event;
   readonly onEpochEnd = this.epochEnd.event;
   readonly onTrainingEnd = this.trainingEnd.event;
   readonly onDidChangeRuns = this.didChangeRuns.event;
+  /** A cross-validation ended (after its last fold's onTrainingEnd); `runId` is its summary's id. */
+  readonly onCrossValidationEnd = this.crossValidationEnd.event;
 
   /** Set by the train command; Ctx.train forwards to it. */
   trainHandler: ((datasetFolder?: vscode.Uri) => Promise<void>) | undefined;
@@ -63,7 +73,7 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
       onCrash: (_exit, message) => this.onCrash(message),
       onRestart: () => this.output.info('Starting the training process again.'),
     });
-    extensionContext.subscriptions.push(this.output, this.didChangeTraining, this.didStartRun, this.didScanDataset, this.batchProgress, this.epochEnd, this.trainingEnd, this.didChangeRuns);
+    extensionContext.subscriptions.push(this.output, this.didChangeTraining, this.didStartRun, this.didScanDataset, this.batchProgress, this.epochEnd, this.trainingEnd, this.didChangeRuns, this.crossValidationEnd);
   }
 
   get extensionUri(): vscode.Uri {
@@ -72,6 +82,11 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
 
   get currentRun(): { runId: string; runFolder: string } | undefined {
     return this.run;
+  }
+
+  /** The cross-validation under way, if the running training is one; `index` is the fold of currentRun. */
+  get currentCrossValidation(): (CrossValidationInfo & { index: number }) | undefined {
+    return this.cv;
   }
 
   /** A TrainRequest is out and its run has no id yet: the process is reading the dataset. */
@@ -103,14 +118,31 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
   /** Records the run a TrainRequest started (unless its end has already been seen) and announces it. */
   beginRun(result: TrainResult, opts: { openDashboard: boolean }): void {
     const run = { runId: result.runId, runFolder: result.runFolder };
-    if (!this.endedRuns.has(result.runId)) {
+    const cv = result.crossValidation;
+    if (cv && !this.endedRuns.has(cv.id)) this.cv = { ...cv, index: 0 };
+    if (!this.endedRuns.has(result.runId) || this.cv) {
       this.run = run;
       this.updateTrainingContext();
       this.didChangeTraining.fire();
       this.didChangeRuns.fire();
     }
     // A run that ended before its start was answered still gets its dashboard, showing the outcome.
-    this.didStartRun.fire({ ...run, openDashboard: opts.openDashboard });
+    const fold = cv ? { fold: { index: 0, count: cv.folds, crossValidation: cv.id } } : {};
+    this.didStartRun.fire({ ...run, openDashboard: opts.openDashboard, ...fold });
+  }
+
+  /** The next fold of the running cross-validation has its run: it becomes the current run. */
+  private foldStarted(e: FoldStart): void {
+    // The first fold is the run the TrainRequest answered with; a cross-validation that ended is over.
+    if (e.index === 0 || this.run?.runId === e.runId || this.endedRuns.has(e.crossValidation)) return;
+    const cv = this.cv?.id === e.crossValidation ? this.cv : { id: e.crossValidation, folder: join(dirname(e.runFolder), e.crossValidation), folds: e.count, index: e.index };
+    this.cv = { ...cv, index: e.index };
+    this.run = { runId: e.runId, runFolder: e.runFolder };
+    this.output.info(`Cross-validation ${e.crossValidation}: fold ${e.index + 1}/${e.count} is run ${e.runId} in ${e.runFolder}.`);
+    this.updateTrainingContext();
+    this.didChangeTraining.fire();
+    this.didChangeRuns.fire();
+    this.didStartRun.fire({ ...this.run, openDashboard: false, fold: { index: e.index, count: e.count, crossValidation: e.crossValidation } });
   }
 
   fireRunsChanged(): void {
@@ -148,8 +180,18 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
     await this.trainHandler?.(datasetFolder);
   }
 
-  /** Resolves when `runId` has ended (at once when it is not the running one). */
+  /** Resolves when `runId` has ended (at once when it is not the running one); for a fold, when its cross-validation has. */
   waitForEnd(runId: string): Promise<void> {
+    const cv = this.cv;
+    if (cv && (runId === cv.id || runId === this.run?.runId)) {
+      return new Promise((resolve) => {
+        const listener = this.onCrossValidationEnd((e) => {
+          if (e.runId !== cv.id) return;
+          listener.dispose();
+          resolve();
+        });
+      });
+    }
     if (this.run?.runId !== runId) return Promise.resolve();
     return new Promise((resolve) => {
       const listener = this.onTrainingEnd((e) => {
@@ -176,6 +218,8 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
         this.epochEnd.fire(e);
       }),
       client.onNotification(TrainingEndNotification, (e) => this.ended(e.runId, e.outcome)),
+      client.onNotification(DidStartFoldNotification, (e) => this.foldStarted(e)),
+      client.onNotification(CrossValidationEndNotification, (e) => this.crossValidationEnded(e)),
       client.onNotification(LogNotification, (e) => {
         const prefix = e.runId ? `[${e.runId}] ` : '';
         this.output[e.level](`${prefix}${e.message}`);
@@ -185,22 +229,38 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
 
   private ended(runId: string, outcome: TrainingOutcome): void {
     this.endedRuns.add(runId);
-    if (this.run?.runId === runId) this.run = undefined;
+    // A fold's run stays the current one until the next fold starts: the training goes on.
+    if (this.run?.runId === runId && !this.cv) this.run = undefined;
     this.updateTrainingContext();
     this.didChangeTraining.fire();
     this.trainingEnd.fire({ runId, outcome });
     this.didChangeRuns.fire();
   }
 
+  private crossValidationEnded(e: { runId: string; runFolder: string; outcome: CrossValidationEnd }): void {
+    this.endedRuns.add(e.runId);
+    if (this.cv?.id === e.runId) {
+      this.cv = undefined;
+      this.run = undefined;
+    }
+    this.updateTrainingContext();
+    this.didChangeTraining.fire();
+    this.crossValidationEnd.fire(e);
+    this.didChangeRuns.fire();
+  }
+
   private updateTrainingContext(): void {
-    void vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, this.run !== undefined || this.startingTraining);
+    void vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, this.run !== undefined || this.cv !== undefined || this.startingTraining);
   }
 
   private onCrash(message: string): void {
     this.output.error(message);
     const run = this.run;
     // The run's end is announced with this message; say it once.
-    if (run) return this.ended(run.runId, { tag: 'failed', message });
+    const cv = this.cv;
+    if (run) this.ended(run.runId, { tag: 'failed', message });
+    if (cv) this.crossValidationEnded({ runId: cv.id, runFolder: cv.folder, outcome: { tag: 'failed', message } });
+    if (run || cv) return;
     void vscode.window.showErrorMessage(message, 'Show Log').then((answer) => {
       if (answer === 'Show Log') this.output.show(true);
     });

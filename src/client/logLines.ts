@@ -1,5 +1,5 @@
 // Output-channel lines for dataset reports and epochs (the metrics a user sees without the dashboard).
-import type { DatasetReport, EpochMetrics, EvalReport } from '../engine/types';
+import type { DatasetReport, EpochMetrics, EvalReport, RunRecord } from '../engine/types';
 
 export const percent = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(1)}%`);
 
@@ -27,4 +27,16 @@ export function describeEpoch(m: EpochMetrics, runId?: string): string {
 export function describeEvaluation(report: EvalReport): string {
   const classes = report.classes.map((c, i) => `${c} F1 ${report.perClass[i]?.f1.toFixed(3) ?? '–'}`).join(', ');
   return `Test accuracy ${percent(report.accuracy)}, macro F1 ${report.macroAvg.f1.toFixed(3)} (${classes})`;
+}
+
+/** "accuracy 87.1% ± 2.3%, macro-F1 0.851 ± 0.030": the summary of a cross-validation, over its completed folds. */
+export function describeCrossValidation(summary: RunRecord): string {
+  const figures = summary.crossValidation?.figures ?? [];
+  const sd = (v: number | null, show: (x: number) => string) => (v === null ? '' : ` ± ${show(v)}`);
+  const parts: string[] = [];
+  const acc = figures.find((f) => f.name === 'accuracy');
+  if (acc) parts.push(`accuracy ${percent(acc.mean)}${sd(acc.sd, percent)}`);
+  const f1 = figures.find((f) => f.name === 'macroF1');
+  if (f1) parts.push(`macro-F1 ${f1.mean.toFixed(3)}${sd(f1.sd, (x) => x.toFixed(3))}`);
+  return parts.join(', ');
 }

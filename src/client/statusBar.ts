@@ -51,8 +51,10 @@ export class TrainingStatusBar implements vscode.Disposable {
     const run = this.ctx.currentRun;
     if (!run) return;
     const acc = this.valAcc === undefined ? '' : ` · val acc ${percent(this.valAcc)}`;
-    this.item.text = `$(loading~spin) Fracture CNN: ${stage}${acc}`;
-    this.item.tooltip = `Training run ${run.runId} in ${run.runFolder}\nClick to show the dashboard.`;
+    const cv = this.ctx.currentCrossValidation;
+    const fold = cv ? `fold ${cv.index + 1}/${cv.folds} · ` : '';
+    this.item.text = `$(loading~spin) Fracture CNN: ${fold}${stage}${acc}`;
+    this.item.tooltip = `Training run ${run.runId} in ${run.runFolder}${cv ? `\nFold ${cv.index + 1} of ${cv.folds} of cross-validation ${cv.id}` : ''}\nClick to show the dashboard.`;
     this.item.show();
   }
 

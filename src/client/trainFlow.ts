@@ -4,9 +4,9 @@ import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import { ResponseError } from 'vscode-languageclient/node';
 import type { RunRecord, TrainingOutcome } from '../engine/types';
-import { CancelRequest, ListRunsRequest, TrainingErrorCodes, TrainRequest } from '../protocol/training';
+import { CancelRequest, ListRunsRequest, TrainingErrorCodes, TrainRequest, type CrossValidationEnd } from '../protocol/training';
 import type { ExtensionCtx } from './extensionCtx';
-import { describeEvaluation, percent } from './logLines';
+import { describeCrossValidation, describeEvaluation, percent } from './logLines';
 import { openReport } from './reports';
 import { settingForMessage } from './settings';
 
@@ -20,10 +20,13 @@ const SHOW_DASHBOARD = 'Show Dashboard';
 export class Trainer implements vscode.Disposable {
   private starting = false;
   private readonly started = new Map<string, { folder: string; dashboardOpened: boolean }>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly ctx: ExtensionCtx) {
-    this.subscription = ctx.onTrainingEnd((e) => void this.announce(e.runId, e.outcome));
+    this.subscriptions = [
+      ctx.onTrainingEnd((e) => void this.announce(e.runId, e.outcome)),
+      ctx.onCrossValidationEnd((e) => void this.announceCrossValidation(e.runId, e.runFolder, e.outcome)),
+    ];
   }
 
   async train(uri?: vscode.Uri): Promise<void> {
@@ -44,7 +47,9 @@ export class Trainer implements vscode.Disposable {
       const result = await this.ctx.sendRequest(TrainRequest, params);
       const openDashboard = target.config.openDashboardOnTrain;
       this.started.set(result.runId, { folder: result.runFolder, dashboardOpened: openDashboard });
-      this.ctx.output.info(`Run ${result.runId} started in ${result.runFolder}.`);
+      const cv = result.crossValidation;
+      if (cv) this.ctx.output.info(`Cross-validation ${cv.id} (${cv.folds} folds, summary in ${cv.folder}): fold 1/${cv.folds} is run ${result.runId} in ${result.runFolder}.`);
+      else this.ctx.output.info(`Run ${result.runId} started in ${result.runFolder}.`);
       this.ctx.beginRun(result, { openDashboard });
     } catch (error) {
       await this.showStartError(error);
@@ -60,7 +65,7 @@ export class Trainer implements vscode.Disposable {
     if (!run) return true;
     const answer = await vscode.window.showWarningMessage(
       'A training is running already.',
-      { modal: true, detail: `Only one training runs at a time. Run ${run.runId} is training now.` },
+      { modal: true, detail: `Only one training runs at a time. ${this.ctx.currentCrossValidation ? `Cross-validation ${this.ctx.currentCrossValidation.id} (run ${run.runId})` : `Run ${run.runId}`} is training now.` },
       CANCEL_RUNNING,
       WAIT,
     );
@@ -111,6 +116,15 @@ export class Trainer implements vscode.Disposable {
   private async announce(runId: string, outcome: TrainingOutcome): Promise<void> {
     const started = this.started.get(runId);
     this.started.delete(runId);
+    // A fold's end goes to the log; the cross-validation's end is announced once, with its summary.
+    const fold = outcome.run?.fold;
+    if (fold || this.ctx.currentCrossValidation) {
+      const which = fold ? `Fold ${fold.index + 1}/${fold.count}` : 'Fold';
+      const metrics = outcome.tag === 'completed' ? outcome.run.metrics : undefined;
+      if (outcome.tag === 'failed') this.ctx.output.error(`[${runId}] ${which} failed: ${outcome.message}`);
+      else this.ctx.output.info(`[${runId}] ${which} ${outcome.tag}${metrics ? `: ${describeEvaluation(metrics)}` : '.'}`);
+      return;
+    }
     if (outcome.tag === 'completed') {
       const metrics = outcome.run.metrics;
       if (metrics) this.ctx.output.info(`[${runId}] ${describeEvaluation(metrics)}`);
@@ -138,6 +152,27 @@ export class Trainer implements vscode.Disposable {
     }
   }
 
+  private async announceCrossValidation(id: string, folder: string, outcome: CrossValidationEnd): Promise<void> {
+    const summary = outcome.summary;
+    const cv = summary?.crossValidation;
+    const actions = summary ? [OPEN_REPORT] : [];
+    let answer: string | undefined;
+    if (outcome.tag === 'completed') {
+      const figures = summary ? describeCrossValidation(summary) : '';
+      this.ctx.output.info(`Cross-validation ${id} finished${figures ? `: ${figures}` : ''}. Summary in ${folder}.`);
+      answer = await vscode.window.showInformationMessage(`Fracture CNN: ${cv?.folds ?? ''}-fold cross-validation finished${figures ? `: ${figures}` : ''} (summary ${id}).`, ...actions);
+    } else if (outcome.tag === 'cancelled') {
+      const ran = cv ? ` after ${cv.completed} of ${cv.folds} folds; the folds that ran are kept and the summary ${id} is marked cancelled` : ' before its first fold started; nothing was written';
+      this.ctx.output.info(`Cross-validation ${id} cancelled${ran}.`);
+      answer = await vscode.window.showInformationMessage(`Fracture CNN: cross-validation cancelled${ran}.`, ...actions);
+    } else {
+      this.ctx.output.error(`Cross-validation ${id} failed: ${outcome.message ?? ''}`);
+      answer = await vscode.window.showErrorMessage(`Fracture CNN: cross-validation failed: ${outcome.message ?? 'see the log'}`, ...actions, 'Show Log');
+      if (answer === 'Show Log') this.ctx.output.show(true);
+    }
+    if (answer === OPEN_REPORT) await openReport(this.ctx, folder);
+  }
+
   /** Folder of the newest completed run before `run` in the same runs folder. */
   private async previousRun(folder: string, run: RunRecord): Promise<string | undefined> {
     const runs = await this.ctx.sendRequest(ListRunsRequest, { runsFolder: dirname(folder) });
@@ -147,6 +182,6 @@ export class Trainer implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
   }
 }

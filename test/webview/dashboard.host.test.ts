@@ -104,6 +104,27 @@ describe('dashboard host logic', () => {
     assert.ok(s.run?.metrics);
   });
 
+
+  it('moves on to the next fold of a cross-validation as soon as it is announced, live from its start', async () => {
+    const fold1: RunRecord = { ...running, fold: { index: 0, count: 2, group: 'cv' } };
+    const h = harness({ live: fold1 });
+    await h.controller.ready();
+    await h.controller.epochEnd(fold1.id, history[0]!);
+    const done: RunRecord = { ...completed, id: fold1.id, startedAt: fold1.startedAt, fold: fold1.fold };
+    h.setLive(undefined);
+    h.records.set(folder(done), done);
+    await h.controller.ended(fold1.id, { tag: 'completed', run: done });
+    assert.equal(h.last().run?.state, 'completed');
+    const fold2: RunRecord = { ...running, id: `${running.id}-2`, history: [], fold: { index: 1, count: 2, group: 'cv' } };
+    h.setLive(fold2);
+    await h.controller.follow(fold2.id);
+    const s = h.last();
+    assert.equal(s.selectedRunId, fold2.id, 'the announced fold is shown before any of its epochs');
+    assert.equal(s.run?.state, 'running');
+    assert.equal(s.run?.history.length, 0, 'the new fold starts with an empty history, not the last fold\'s');
+    await h.controller.epochEnd(fold2.id, history[0]!);
+    assert.deepEqual(h.last().run?.history.map((m) => m.epoch), [1]);
+  });
   it('sends at most one progress snapshot per interval but always the latest batch', async (t) => {
     // Mocked clock: the interval passes exactly when the test says, however busy the machine is.
     t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000 });

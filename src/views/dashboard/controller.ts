@@ -105,6 +105,12 @@ export class DashboardController {
     if (runId) await this.select(runId);
   }
 
+  /** Shows `runId`, the run training now (the next fold of a cross-validation), live from its start. */
+  async follow(runId: string): Promise<void> {
+    if (this.live?.id !== runId) await this.refreshLive();
+    await this.select(runId);
+  }
+
   async runsChanged(): Promise<void> {
     await this.refreshList();
     // A finished run's record may have been rewritten (report added): reload what is shown.

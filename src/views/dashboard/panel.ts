@@ -57,6 +57,11 @@ export class DashboardPanel implements vscode.Disposable {
     return current;
   }
 
+  /** An open dashboard shows the run training now (the next fold of a cross-validation); no panel is opened. */
+  static async follow(runId: string): Promise<void> {
+    await DashboardPanel.current?.controller.follow(runId);
+  }
+
   /** Brings the panel back after a reload, on the run the webview last showed. */
   static revive(ctx: Ctx, panel: vscode.WebviewPanel, saved: unknown): DashboardPanel {
     DashboardPanel.current?.dispose();

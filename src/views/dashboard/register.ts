@@ -29,9 +29,11 @@ export function registerDashboard(ctx: Ctx): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('fractureCnn.showDashboard', () => show()),
     vscode.commands.registerCommand('fractureCnn.run.openDashboard', (arg?: unknown) => show(dashboardTarget(arg))),
-    // Train shows its run at once, beside the editor, without taking the focus from it.
+    // Train shows its run at once, beside the editor, without taking the focus from it; an open
+    // dashboard moves on to each next fold of a cross-validation (a closed one stays closed).
     ctx.onDidStartRun((run) => {
       if (run.openDashboard) void show({ runId: run.runId }, { beside: true });
+      else if (run.fold) void DashboardPanel.follow(run.runId).catch((e: unknown) => ctx.output.warn(`Dashboard: ${errorText(e)}`));
     }),
     vscode.window.registerWebviewPanelSerializer(DashboardPanel.viewType, {
       deserializeWebviewPanel: async (panel, state) => {
