@@ -1,7 +1,7 @@
 // The Runs view's tree, built from real run folders exactly as the view builds it (listRuns and
 // readRun answer the training process's ListRuns and GetRun requests).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,22 +9,9 @@ import { listRuns, readRun } from '../../src/engine/runs/store';
 import type { RunSummary } from '../../src/engine/types';
 import { formatDate, runChildren, runNode, sameMinute, sortRuns } from '../../src/views/runs/runsModel';
 import type { RunsNode } from '../../src/views/runs/runsModel';
+import { menuCommands } from './menus';
 import { makeRealRuns } from './realRuns';
 import type { RealRuns } from './realRuns';
-
-/** The commands package.json shows in an item's context menu for a contextValue. */
-function menuCommands(contextValue: string): string[] {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
-  const entries = pkg.contributes.menus['view/item/context'] as { command: string; when: string; group: string }[];
-  const shown = entries.filter((e) => {
-    const eq = /viewItem == ([\w.]+)/.exec(e.when);
-    const re = /viewItem =~ \/(.+)\/$/.exec(e.when);
-    if (eq) return eq[1] === contextValue;
-    if (re) return new RegExp(re[1]).test(contextValue);
-    return true;
-  });
-  return [...new Set(shown.map((e) => e.command))].sort();
-}
 
 describe('Runs view tree', () => {
   let runs: RealRuns;

@@ -11,6 +11,7 @@ import type { RunsNode } from './runsModel';
 import { errorText } from '../../shared/errorText';
 import type { RunsTreeProvider } from './runsTree';
 import { openMarkdown } from './markdownDocs';
+import { deletePlan } from './deletePlan';
 import type { RunDocsProvider } from './markdownDocs';
 
 export class RunCommands {
@@ -35,34 +36,27 @@ export class RunCommands {
     else await vscode.commands.executeCommand('revealInExplorer', uri);
   }
 
+  /** Deletes a run folder, or a cross-validation's summary with its fold runs, after asking. */
   async delete(node: RunsNode | undefined): Promise<void> {
     if (!node?.runFolder) return;
-    const name = node.summary ? runLabel(node.summary) : node.runId;
-    if (node.summary?.state === 'running' || this.ctx.currentRun?.runFolder === node.runFolder) {
-      void vscode.window.showWarningMessage(`Run ${name} is still training. Cancel it before deleting it.`);
+    const plan = deletePlan(node, this.tree.runs);
+    const training = this.ctx.currentRun?.runFolder;
+    if (node.summary?.state === 'running' || (training && plan.folders.includes(training))) {
+      void vscode.window.showWarningMessage(`Run ${node.summary ? runLabel(node.summary) : node.runId} is still training. Cancel it before deleting it.`);
       return;
     }
-    const choice = await vscode.window.showWarningMessage(
-      `Delete run ${name}?`,
-      { modal: true, detail: `The folder ${node.runFolder} and everything in it (model, report, history) will be deleted.` },
-      'Delete',
-    );
+    const choice = await vscode.window.showWarningMessage(plan.question, { modal: true, detail: plan.detail }, 'Delete');
     if (choice !== 'Delete') return;
-    const wasActive = (await this.ctx.activeRunFolder().catch(() => undefined)) === node.runFolder;
-    const uri = vscode.Uri.file(node.runFolder);
+    const active = await this.ctx.activeRunFolder().catch(() => undefined);
     try {
-      await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: true });
-    } catch {
-      try {
-        // No trash on some file systems (remote, web): delete for good, as the dialog said.
-        await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false });
-      } catch (e) {
-        void vscode.window.showErrorMessage(`Could not delete ${node.runFolder}: ${errorText(e)}`);
-        return;
+      for (const folder of plan.folders) {
+        await deleteFolder(folder);
+        this.tree.forget(folder);
       }
+    } catch (e) {
+      void vscode.window.showErrorMessage(errorText(e));
     }
-    this.tree.forget(node.runFolder);
-    if (wasActive) await this.ctx.setActiveRunFolder(undefined);
+    if (active && plan.folders.includes(active)) await this.ctx.setActiveRunFolder(undefined);
     this.tree.refresh();
   }
 
@@ -127,5 +121,19 @@ export class RunCommands {
       }
     }
     return [];
+  }
+}
+
+async function deleteFolder(folder: string): Promise<void> {
+  const uri = vscode.Uri.file(folder);
+  try {
+    await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: true });
+  } catch {
+    try {
+      // No trash on some file systems (remote, web): delete for good, as the dialog said.
+      await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false });
+    } catch (e) {
+      throw new Error(`Could not delete ${folder}: ${errorText(e)}`);
+    }
   }
 }
