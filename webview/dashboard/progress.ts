@@ -48,6 +48,8 @@ export class ProgressView {
     this.badge.toggleAttribute('data-warning', run.state === 'completed' && Boolean(run.metrics?.warnings?.length));
     const parts = [`started ${dateTime(run.startedAt)}`, run.backend ? `backend ${run.backend}` : '', `${run.history.length} of ${run.config.epochs} epochs`].filter(Boolean);
     if (run.modelParams) parts.push(`${run.modelParams.toLocaleString('en-US')} parameters`);
+    // A cross-validation's runs look alike otherwise.
+    if (run.fold) parts.unshift(`fold ${run.fold.index + 1} of ${run.fold.count}`);
     this.meta.textContent = parts.join(' · ');
 
     const running = run.state === 'running';
