@@ -1,7 +1,7 @@
 // The Ctx every part of the extension host shares: the training process (started lazily,
 // restarted on the next use after a crash), its events, the output channel and the active model.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient, RequestType } from 'vscode-languageclient/node';
 import type { BatchProgress, DatasetReport, EpochMetrics, TrainingOutcome } from '../engine/types';
@@ -26,6 +26,7 @@ import { DatasetChooser } from './datasetPicker';
 import { describeDataset, describeEpoch } from './logLines';
 import { ProcessSupervisor } from './supervisor';
 import { TrainingClient } from './trainingClient';
+import { TrainingTracker } from './trainingTracker';
 
 const ACTIVE_RUN_KEY = 'fractureCnn.activeRunFolder';
 export const TRAINING_CONTEXT_KEY = 'fractureCnn.training';
@@ -34,14 +35,11 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   readonly datasets: DatasetChooser;
   private readonly supervisor: ProcessSupervisor<TrainingClient>;
-  private run: { runId: string; runFolder: string } | undefined;
-  /** The cross-validation under way, with the fold (0-based) of `run`. */
-  private cv: (CrossValidationInfo & { index: number }) | undefined;
+  private readonly tracker = new TrainingTracker();
   private startingTraining = false;
   private readonly didChangeTraining = new vscode.EventEmitter<void>();
   /** Training started, ended, or began starting (decoding the dataset before the run has an id). */
   readonly onDidChangeTraining = this.didChangeTraining.event;
-  private readonly endedRuns = new Set<string>();
 
   private readonly didStartRun = new vscode.EventEmitter<StartedRun>();
   private readonly didScanDataset = new vscode.EventEmitter<{ runId: string; report: DatasetReport }>();
@@ -81,12 +79,12 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
   }
 
   get currentRun(): { runId: string; runFolder: string } | undefined {
-    return this.run;
+    return this.tracker.run;
   }
 
   /** The cross-validation under way, if the running training is one; `index` is the fold of currentRun. */
   get currentCrossValidation(): (CrossValidationInfo & { index: number }) | undefined {
-    return this.cv;
+    return this.tracker.crossValidation;
   }
 
   /** A TrainRequest is out and its run has no id yet: the process is reading the dataset. */
@@ -117,32 +115,19 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
 
   /** Records the run a TrainRequest started (unless its end has already been seen) and announces it. */
   beginRun(result: TrainResult, opts: { openDashboard: boolean }): void {
-    const run = { runId: result.runId, runFolder: result.runFolder };
-    const cv = result.crossValidation;
-    if (cv && !this.endedRuns.has(cv.id)) this.cv = { ...cv, index: 0 };
-    if (!this.endedRuns.has(result.runId) || this.cv) {
-      this.run = run;
-      this.updateTrainingContext();
-      this.didChangeTraining.fire();
-      this.didChangeRuns.fire();
-    }
+    if (this.tracker.begin(result)) this.trainingChanged();
     // A run that ended before its start was answered still gets its dashboard, showing the outcome.
+    const cv = result.crossValidation;
     const fold = cv ? { fold: { index: 0, count: cv.folds, crossValidation: cv.id } } : {};
-    this.didStartRun.fire({ ...run, openDashboard: opts.openDashboard, ...fold });
+    this.didStartRun.fire({ runId: result.runId, runFolder: result.runFolder, openDashboard: opts.openDashboard, ...fold });
   }
 
   /** The next fold of the running cross-validation has its run: it becomes the current run. */
   private foldStarted(e: FoldStart): void {
-    // The first fold is the run the TrainRequest answered with; a cross-validation that ended is over.
-    if (e.index === 0 || this.run?.runId === e.runId || this.endedRuns.has(e.crossValidation)) return;
-    const cv = this.cv?.id === e.crossValidation ? this.cv : { id: e.crossValidation, folder: join(dirname(e.runFolder), e.crossValidation), folds: e.count, index: e.index };
-    this.cv = { ...cv, index: e.index };
-    this.run = { runId: e.runId, runFolder: e.runFolder };
+    if (!this.tracker.foldStarted(e)) return;
     this.output.info(`Cross-validation ${e.crossValidation}: fold ${e.index + 1}/${e.count} is run ${e.runId} in ${e.runFolder}.`);
-    this.updateTrainingContext();
-    this.didChangeTraining.fire();
-    this.didChangeRuns.fire();
-    this.didStartRun.fire({ ...this.run, openDashboard: false, fold: { index: e.index, count: e.count, crossValidation: e.crossValidation } });
+    this.trainingChanged();
+    this.didStartRun.fire({ runId: e.runId, runFolder: e.runFolder, openDashboard: false, fold: { index: e.index, count: e.count, crossValidation: e.crossValidation } });
   }
 
   fireRunsChanged(): void {
@@ -182,24 +167,10 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
 
   /** Resolves when `runId` has ended (at once when it is not the running one); for a fold, when its cross-validation has. */
   waitForEnd(runId: string): Promise<void> {
-    const cv = this.cv;
-    if (cv && (runId === cv.id || runId === this.run?.runId)) {
-      return new Promise((resolve) => {
-        const listener = this.onCrossValidationEnd((e) => {
-          if (e.runId !== cv.id) return;
-          listener.dispose();
-          resolve();
-        });
-      });
-    }
-    if (this.run?.runId !== runId) return Promise.resolve();
-    return new Promise((resolve) => {
-      const listener = this.onTrainingEnd((e) => {
-        if (e.runId !== runId) return;
-        listener.dispose();
-        resolve();
-      });
-    });
+    const end = this.tracker.endOf(runId);
+    if (!end) return Promise.resolve();
+    if ('crossValidation' in end) return nextEvent(this.onCrossValidationEnd, (e) => e.runId === end.crossValidation);
+    return nextEvent(this.onTrainingEnd, (e) => e.runId === runId);
   }
 
   async dispose(): Promise<void> {
@@ -214,7 +185,7 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
       }),
       client.onNotification(BatchProgressNotification, (e) => this.batchProgress.fire(e)),
       client.onNotification(EpochEndNotification, (e) => {
-        this.output.info(describeEpoch(e.metrics, this.run?.runId === e.runId ? undefined : e.runId));
+        this.output.info(describeEpoch(e.metrics, this.tracker.run?.runId === e.runId ? undefined : e.runId));
         this.epochEnd.fire(e);
       }),
       client.onNotification(TrainingEndNotification, (e) => this.ended(e.runId, e.outcome)),
@@ -228,9 +199,7 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
   }
 
   private ended(runId: string, outcome: TrainingOutcome): void {
-    this.endedRuns.add(runId);
-    // A fold's run stays the current one until the next fold starts: the training goes on.
-    if (this.run?.runId === runId && !this.cv) this.run = undefined;
+    this.tracker.runEnded(runId);
     this.updateTrainingContext();
     this.didChangeTraining.fire();
     this.trainingEnd.fire({ runId, outcome });
@@ -238,26 +207,28 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
   }
 
   private crossValidationEnded(e: { runId: string; runFolder: string; outcome: CrossValidationEnd }): void {
-    this.endedRuns.add(e.runId);
-    if (this.cv?.id === e.runId) {
-      this.cv = undefined;
-      this.run = undefined;
-    }
+    this.tracker.crossValidationEnded(e.runId);
     this.updateTrainingContext();
     this.didChangeTraining.fire();
     this.crossValidationEnd.fire(e);
     this.didChangeRuns.fire();
   }
 
+  private trainingChanged(): void {
+    this.updateTrainingContext();
+    this.didChangeTraining.fire();
+    this.didChangeRuns.fire();
+  }
+
   private updateTrainingContext(): void {
-    void vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, this.run !== undefined || this.cv !== undefined || this.startingTraining);
+    void vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, this.tracker.training || this.startingTraining);
   }
 
   private onCrash(message: string): void {
     this.output.error(message);
-    const run = this.run;
+    const run = this.tracker.run;
     // The run's end is announced with this message; say it once.
-    const cv = this.cv;
+    const cv = this.tracker.crossValidation;
     if (run) this.ended(run.runId, { tag: 'failed', message });
     if (cv) this.crossValidationEnded({ runId: cv.id, runFolder: cv.folder, outcome: { tag: 'failed', message } });
     if (run || cv) return;
@@ -265,4 +236,15 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
       if (answer === 'Show Log') this.output.show(true);
     });
   }
+}
+
+/** Resolves at the first event that passes `test`. */
+function nextEvent<T>(event: vscode.Event<T>, test: (e: T) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = event((e) => {
+      if (!test(e)) return;
+      listener.dispose();
+      resolve();
+    });
+  });
 }

@@ -25,6 +25,12 @@ export class TrainingStatusBar implements vscode.Disposable {
         this.show(`epoch ${e.metrics.epoch}/${this.epochs ?? '?'}`);
       }),
       ctx.onTrainingEnd(() => this.refresh()),
+      // The next fold of a cross-validation starts afresh.
+      ctx.onDidStartRun((run) => {
+        if (!run.fold || run.fold.index === 0) return;
+        this.valAcc = undefined;
+        this.show('starting');
+      }),
     ];
   }
 
