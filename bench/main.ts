@@ -22,6 +22,7 @@ const sections: Section[] = [
   { name: 'radnet', file: 'train.ts', run: (m, r, o) => (m.benchRadNetSection as (r: Report, o: BenchOptions) => Promise<void>)(r, o) },
   { name: 'profile', file: 'profile.ts', run: (m, r) => (m.benchProfile as (r: Report) => Promise<void>)(r) },
   { name: 'decode', file: 'decode.ts', run: (m, r, o) => (m.benchDecode as (r: Report, o: BenchOptions) => Promise<void>)(r, o) },
+  { name: 'generalise', file: 'generalise.ts', run: (m, r, o) => (m.benchGeneralise as (r: Report, o: BenchOptions) => Promise<void>)(r, o) },
   { name: 'classify', file: 'classify.ts', run: (m, r, o) => (m.benchClassify as (r: Report, o: BenchOptions) => Promise<void>)(r, o) },
 ];
 

@@ -88,6 +88,8 @@ const TRAIN_OPTIONS: OptionSpec = {
     'select-by': { type: 'string' },
     sampling: { type: 'string' },
     tta: { type: 'boolean' },
+    pretrained: { type: 'boolean' },
+    'no-pretrained': { type: 'boolean' },
     'target-sensitivity': { type: 'string' },
     'base-model': { type: 'string' },
     'cut-layer': { type: 'string' },
@@ -105,6 +107,7 @@ const TRAIN_OPTIONS: OptionSpec = {
 
 function trainConfig(v: Record<string, string | boolean | undefined>): Partial<TrainConfig> {
   const s = (k: string) => v[k] as string | undefined;
+  if (v.pretrained && v['no-pretrained']) throw new UsageError('--pretrained and --no-pretrained contradict each other');
   if (v.augment && v['no-augment']) throw new UsageError('--augment and --no-augment contradict each other');
   const config: Partial<TrainConfig> = {
     model: choice('model', s('model'), ['radnet', 'seed'] as const),
@@ -124,6 +127,7 @@ function trainConfig(v: Record<string, string | boolean | undefined>): Partial<T
     selectBy: choice('select-by', s('select-by'), ['auto', 'loss'] as const),
     sampling: choice('sampling', s('sampling'), ['shuffle', 'balanced'] as const),
     tta: v.tta ? true : undefined,
+    pretrained: v.pretrained ? true : v['no-pretrained'] ? false : undefined,
     targetSensitivity: num('target-sensitivity', s('target-sensitivity'), false),
     baseModel: s('base-model'),
     cutLayer: s('cut-layer'),

@@ -41,6 +41,8 @@ Train options (defaults in brackets; "radnet / seed" where the model preset deci
   --loss crossentropy|focal              [crossentropy]  (--focal-gamma X [2])
   --augment, --no-augment               X-ray augmentation of training images [on / off]
   --sampling shuffle|balanced            balanced: every batch draws its classes equally [shuffle]
+  --pretrained, --no-pretrained         radnet starts from its built-in base, trained on
+                        balanced synthetic radiographs [on / off]
   --tta                 average each test prediction with the mirror image's
   --target-sensitivity X                 two classes: threshold reaching this validation
                         sensitivity [0: maximise sensitivity + specificity]

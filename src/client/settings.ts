@@ -23,6 +23,7 @@ export const TRAIN_SETTINGS: Readonly<Record<keyof TrainConfig, string>> = {
   focalGamma: 'focalGamma',
   augment: 'augment',
   tta: 'testTimeAugmentation',
+  pretrained: 'pretrained',
   targetSensitivity: 'targetSensitivity',
   baseModel: 'baseModel',
   cutLayer: 'cutLayer',

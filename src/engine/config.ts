@@ -38,6 +38,11 @@ export interface TrainConfig {
   tta: boolean;
   /** Two classes: the decision threshold reaches this validation sensitivity; 0 maximises sensitivity + specificity. */
   targetSensitivity: number;
+  /**
+   * radnet: start from the built-in base (radnet trained on balanced synthetic radiographs) instead of
+   * random weights. Ignored when baseModel is set.
+   */
+  pretrained: boolean;
   /** A TensorFlow.js layers model folder (or a run folder) to fine-tune from; empty trains from scratch. */
   baseModel: string;
   /** Name of the base model's layer whose output feeds the new head; empty: the last layer before its classifier. */
@@ -58,12 +63,12 @@ export interface TrainConfig {
 
 export const MODEL_PRESETS: readonly ModelPreset[] = ['radnet', 'seed'];
 
-type Recipe = Pick<TrainConfig, 'imageSize' | 'epochs' | 'learningRate' | 'lrSchedule' | 'patience' | 'selectBy' | 'augment' | 'sampling' | 'tta'>;
+type Recipe = Pick<TrainConfig, 'imageSize' | 'epochs' | 'learningRate' | 'lrSchedule' | 'patience' | 'selectBy' | 'augment' | 'sampling' | 'tta' | 'pretrained'>;
 
 /** Each preset's own recipe; see README "Model presets" for the measurements behind radnet's. */
 export const PRESET_RECIPES: Readonly<Record<ModelPreset, Readonly<Recipe>>> = Object.freeze({
-  radnet: Object.freeze({ imageSize: 64, epochs: 24, learningRate: 0.002, lrSchedule: 'cosine', patience: 8, selectBy: 'auto', augment: true, sampling: 'balanced', tta: true }),
-  seed: Object.freeze({ imageSize: 48, epochs: 20, learningRate: 0.001, lrSchedule: 'constant', patience: 4, selectBy: 'loss', augment: false, sampling: 'shuffle', tta: false }),
+  radnet: Object.freeze({ imageSize: 64, epochs: 24, learningRate: 0.002, lrSchedule: 'cosine', patience: 8, selectBy: 'auto', augment: true, sampling: 'balanced', tta: true, pretrained: true }),
+  seed: Object.freeze({ imageSize: 48, epochs: 20, learningRate: 0.001, lrSchedule: 'constant', patience: 4, selectBy: 'loss', augment: false, sampling: 'shuffle', tta: false, pretrained: false }),
 });
 
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
@@ -134,6 +139,7 @@ export function validateConfig(c: TrainConfig): void {
   if (!(c.targetSensitivity === 0 || (c.targetSensitivity > 0 && c.targetSensitivity < 1))) {
     fail(`targetSensitivity must be 0 (maximise sensitivity + specificity) or a number strictly between 0 and 1, got ${c.targetSensitivity}`);
   }
+  if (c.pretrained && c.model !== 'radnet') fail(`pretrained applies to the radnet model only (its built-in base is a radnet); set it to false for the ${c.model} model`);
   if (!Number.isInteger(c.freezeEpochs) || c.freezeEpochs < 0) fail(`freezeEpochs must be a non-negative integer, got ${c.freezeEpochs}`);
   if (!oneOf(c.backend, ['auto', 'tensorflow', 'wasm', 'cpu'])) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
   if (!Number.isInteger(c.workers) || c.workers < 0 || c.workers > 256) fail(`workers must be an integer from 0 to 256, got ${c.workers}`);

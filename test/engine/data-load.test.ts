@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { LoadOptions } from '../../src/engine/data/load';
 import { decodeImage } from '../../src/engine/data/decode';
 import { DatasetError, loadDataset } from '../../src/engine/data/load';
+import { imbalanceRemedy } from '../../src/engine/data/report';
 import type { ImageSet } from '../../src/engine/data/imageSet';
 import { encode, tempDir, writeFile, writePngs } from './helpers/images';
 
@@ -94,6 +95,11 @@ describe('loadDataset: splits', () => {
     const d = await loadDataset(root, base(tempDir()));
     assert.equal(d.report.imbalanceRatio, 13 / 4);
     assert.ok(d.report.warnings.some((w) => /imbalance/i.test(w) && /weight/i.test(w)));
+    // With balanced batches (radnet's default) the warning names them, not class weights that are not used.
+    const e = await loadDataset(root, { ...base(tempDir()), imbalanceRemedy: imbalanceRemedy('balanced', 'auto') });
+    const warning = e.report.warnings.find((w) => /imbalance/i.test(w)) ?? '';
+    assert.match(warning, /sampling: balanced/);
+    assert.doesNotMatch(warning, /weight/i);
   });
 
   it('keeps identical files in one split and reports them as duplicates', async () => {

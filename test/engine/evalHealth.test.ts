@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MIN_TEST_IMAGES_PER_CLASS, modelUnusable, modelWarnings } from '../../src/engine/eval/health';
 import { computeEvalReport } from '../../src/engine/eval/metrics';
+import { resolveConfig } from '../../src/engine/config';
 import { makeRng } from '../../src/engine/data/rng';
 import type { EvalReport } from '../../src/engine/types';
 
@@ -45,6 +46,12 @@ describe('model health warnings', () => {
     const advice = (rep.warnings ?? []).map((w) => w.suggestion).join(' ');
     for (const setting of ['fractureCnn.model', 'fractureCnn.classWeighting', 'fractureCnn.augment', 'fractureCnn.imageSize']) assert.ok(advice.includes(setting), setting);
     assert.equal(modelUnusable(rep.warnings), true);
+    // A run that already had the default recipe is not told to turn it on; what it lacked is named.
+    const withDefaults = modelWarnings(rep, resolveConfig({ pretrained: false }));
+    const told = withDefaults.map((w) => w.suggestion).join(' ');
+    for (const setting of ['fractureCnn.model', 'fractureCnn.sampling', 'fractureCnn.augment']) assert.ok(!told.includes(setting), `${setting} was already on: ${told}`);
+    for (const setting of ['fractureCnn.pretrained', 'fractureCnn.imageSize']) assert.ok(told.includes(setting), setting);
+    assert.match(told, /more images of the rarer class/);
   });
 
   it('says nothing about a model that separates the classes', () => {

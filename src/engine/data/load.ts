@@ -39,6 +39,8 @@ export interface LoadOptions {
   concurrency?: number;
   /** Cross-validation: the test split is fold `index` (0-based) of `count`; only for folders without train/val/test. */
   fold?: { index: number; count: number };
+  /** The sentence saying what training does about a class imbalance (see imbalanceRemedy). */
+  imbalanceRemedy?: string;
 }
 
 export interface LoadedDataset {
@@ -178,7 +180,7 @@ export async function loadDataset(root: string, options: LoadOptions): Promise<L
   warnings.push(...missingFromSplits(classes, counts));
   const skippedNote = skippedSummary(got.skipped);
   if (skippedNote) warnings.push(skippedNote);
-  const balance = imbalance(classes, classTotals(counts));
+  const balance = imbalance(classes, classTotals(counts), options.imbalanceRemedy);
   if (balance.warning) warnings.push(balance.warning);
 
   // Image sets index the store by scanned-file row, so look rows up through `rows`.

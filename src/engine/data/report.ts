@@ -16,7 +16,14 @@ export function classTotals(counts: Record<SplitName, number[]>): number[] {
   return counts.train.map((n, c) => n + counts.val[c] + counts.test[c]);
 }
 
-export function imbalance(classes: string[], totals: number[]): { ratio: number; warning?: string } {
+/** What training does about an imbalance, in the words of the settings that decide it. */
+export function imbalanceRemedy(sampling: 'shuffle' | 'balanced', classWeighting: 'auto' | 'balanced' | 'none'): string {
+  if (sampling === 'balanced') return 'Every training batch draws its classes equally (setting sampling: balanced), so the rarer class is not ignored.';
+  if (classWeighting === 'none') return 'Neither class weighting nor balanced batches are on (settings classWeighting, sampling): the model may learn to ignore the rarer class.';
+  return `Class weighting (balanced) will be used${classWeighting === 'auto' ? ' by default (setting classWeighting: auto)' : ''}, so the rarer class is not ignored.`;
+}
+
+export function imbalance(classes: string[], totals: number[], remedy = imbalanceRemedy('shuffle', 'auto')): { ratio: number; warning?: string } {
   let hi = 0, lo = 0;
   totals.forEach((n, c) => {
     if (n > totals[hi]) hi = c;
@@ -28,8 +35,7 @@ export function imbalance(classes: string[], totals: number[]): { ratio: number;
   return {
     ratio,
     warning:
-      `Class imbalance: "${classes[hi]}" has ${totals[hi]} images, ${ratio.toFixed(1)}x as many as "${classes[lo]}" (${totals[lo]}). ` +
-      `Class weighting (balanced) will be used by default (setting classWeighting: auto), so the rarer class is not ignored.`,
+      `Class imbalance: "${classes[hi]}" has ${totals[hi]} images, ${ratio.toFixed(1)}x as many as "${classes[lo]}" (${totals[lo]}). ${remedy}`,
   };
 }
 

@@ -5,6 +5,7 @@ import { imagesToFloats } from '../model/input';
 import type { StepExecutor } from '../train/executor';
 import type { DecisionThreshold, EvalReport } from '../types';
 import { computeEvalReport } from './metrics';
+import type { TrainedWith } from './health';
 
 /** Each image mirrored left to right, for test-time augmentation. */
 export function mirrored(x: Float32Array, count: number, size: number): Float32Array {
@@ -62,6 +63,7 @@ export interface EvaluateOptions {
   /** Bootstrap resamples for the intervals (default 2,000) and their seed. */
   resamples?: number;
   seed?: number;
+  trainedWith?: TrainedWith;
 }
 
 /** The report of a set and the probabilities it was computed from (for predictions.csv). */
@@ -76,6 +78,7 @@ export async function scoreSet(model: tfl.LayersModel, set: ImageSet, classes: s
     threshold: options.threshold,
     resamples: options.resamples,
     seed: options.seed,
+    trainedWith: options.trainedWith,
   });
   if (options.tta) report.tta = true;
   return { report, probabilities };

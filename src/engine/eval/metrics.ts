@@ -3,7 +3,7 @@
 import type { ClassScores, DecisionThreshold, EvalReport, Misclassified, RocCurve } from '../types';
 import { bootstrapIntervals, kappaOf } from './bootstrap';
 import { calibration } from './calibration';
-import { modelWarnings } from './health';
+import { modelWarnings, type TrainedWith } from './health';
 import { prCurve } from './precisionRecall';
 import { decide } from './threshold';
 
@@ -83,6 +83,8 @@ export interface MetricInputs {
   /** Bootstrap resamples for the intervals (default 2,000; 0: none) and their seed. */
   resamples?: number;
   seed?: number;
+  /** The run's settings, so the warnings' advice leaves out what it already had. */
+  trainedWith?: TrainedWith;
 }
 
 export function computeEvalReport(input: MetricInputs): EvalReport {
@@ -147,6 +149,6 @@ export function computeEvalReport(input: MetricInputs): EvalReport {
     }
   }
   // Every run's metrics carry the verdict, so the report, the CLI and the dashboard all show the same words.
-  report.warnings = modelWarnings(report);
+  report.warnings = modelWarnings(report, input.trainedWith);
   return report;
 }

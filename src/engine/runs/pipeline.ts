@@ -9,6 +9,7 @@ import { resolveConfig, type TrainConfig } from '../config';
 import { DatasetError } from '../data/errors';
 import type { ImageSet } from '../data/imageSet';
 import { loadDataset, type LoadedDataset } from '../data/load';
+import { imbalanceRemedy } from '../data/report';
 import { predictSet, scoreSet } from '../eval/evaluate';
 import { positiveClassIndex } from '../eval/metrics';
 import { predictionsCsv, type PredictionSplit } from '../eval/predictionsCsv';
@@ -17,6 +18,7 @@ import { classificationReportFile } from '../eval/reportText';
 import { attachHead, loadBaseModel, type BaseModel } from '../model/finetune';
 import { saveModel } from '../model/io';
 import { buildPresetModel, MIN_INPUT } from '../model/presets';
+import { builtinBaseFolder, loadPretrained } from '../model/pretrained';
 import { modelSummary } from '../model/seedCnn';
 import { createInferencePool, resolveWorkers } from '../train/parallel';
 import { trainModel, type TrainCallbacks } from '../train/train';
@@ -106,6 +108,8 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
     } else if (config.imageSize < MIN_INPUT[config.model]) {
       throw new RangeError(`Invalid training setting: imageSize must be at least ${MIN_INPUT[config.model]} for the ${config.model} model, got ${config.imageSize}`);
     }
+    // Checked before any data is read, like a base model: a broken installation costs nothing.
+    const pretrainedFrom = !base && config.pretrained ? builtinBaseFolder() : undefined;
     cb.onLog?.(`Backend: ${backend.detail}`);
     const decodeStart = performance.now();
     const data: LoadedDataset = await loadDataset(datasetFolder, {
@@ -115,6 +119,7 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
       seed: config.seed,
       groupBy: config.groupBy,
       pathGroups: config.pathGroups,
+      imbalanceRemedy: imbalanceRemedy(config.sampling, config.classWeighting),
       ...(options.fold ? { fold: { index: options.fold.index, count: options.fold.count } } : {}),
       cacheDir: options.cacheDir,
       onProgress: cb.onDecodeProgress ? (d, t) => cb.onDecodeProgress!(d, t) : undefined,
@@ -140,6 +145,10 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
       cb.onLog?.(`Cut at layer ${ft.cutLayer}; a new head for ${classes.length} classes; base frozen for ${config.freezeEpochs} epochs`);
     } else {
       model = buildPresetModel(config.model, config.imageSize, classes.length, config.seed);
+      if (pretrainedFrom) {
+        const filled = await loadPretrained(model, pretrainedFrom);
+        cb.onLog?.(`Started from the built-in radnet base (${filled.length} layers); a new head for ${classes.length} classes`);
+      }
     }
     const id = options.runId ?? newRunId(startedAt);
     const runsFolder = resolve(options.runsFolder);
@@ -275,7 +284,7 @@ async function evaluateSplits(model: tfl.LayersModel, data: LoadedDataset, class
     let threshold: DecisionThreshold | undefined;
     const valProbs = val.size > 0 ? await predictSet(model, val, batchSize, pool, config.tta) : new Float32Array(0);
     if (classes.length === 2 && val.size > 0) threshold = chooseThreshold(val.labels, valProbs, positiveClassIndex(classes), config.targetSensitivity);
-    const scored = await scoreSet(model, test, classes, { batchSize, pool, tta: config.tta, threshold, seed: config.seed, resamples: config.bootstrapResamples });
+    const scored = await scoreSet(model, test, classes, { batchSize, pool, tta: config.tta, threshold, seed: config.seed, resamples: config.bootstrapResamples, trainedWith: config });
     const rows = (split: 'val' | 'test', set: ImageSet, probabilities: Float32Array): PredictionSplit => ({
       split,
       paths: set.paths.map((p) => relative(data.report.root, p).split(sep).join('/')),
