@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { initBackend } from '../../src/engine/backend/select';
-import { GradCam, heatPeak, type GradCamResult } from '../../src/engine/gradcam/gradcam';
+import { GradCam, heatPeak, parabolaPeak, type GradCamResult } from '../../src/engine/gradcam/gradcam';
 import { JET } from '../../src/engine/gradcam/colormap';
 import { renderHeatPictures, upsample } from '../../src/engine/gradcam/overlay';
 import { placementUpTo, uniformPlacement } from '../../src/engine/gradcam/placement';
@@ -99,6 +99,38 @@ describe('Grad-CAM', () => {
   it('upsamples bilinearly with aligned pixel centres', () => {
     const up = upsample(new Float32Array([0, 1]), 2, 1, 4, 1);
     assert.deepEqual(Array.from(up), [0, 0.25, 0.75, 1]);
+  });
+});
+
+describe('Grad-CAM with the mirror image averaged in', () => {
+  before(() => initBackend('wasm'));
+
+  it('averages the map of the image and the flipped-back map of its mirror, and their probabilities, as the prediction does', async () => {
+    const size = 32;
+    const model = buildRadNet(size, 2, 7);
+    const cam = new GradCam(model);
+    const pixels = Uint8Array.from({ length: size * size }, (_, i) => ((i % size) < 10 ? 200 : 30) + (i % 7) * 3);
+    const mirror = Uint8Array.from(pixels, (_, i) => pixels[i - (i % size) + size - 1 - (i % size)]);
+    // Class 0 has positive evidence in both images with these weights, so both maps count.
+    const plain = await cam.explain(pixels, size, 0);
+    const both = await cam.explain(pixels, size, 0, { mirror: true });
+    const flipped = await cam.explain(mirror, size, 0);
+    assert.ok(!plain.noPositiveEvidence && !flipped.noPositiveEvidence);
+    const [p0, p1] = [predictOne(model, pixels, size), predictOne(model, mirror, size)];
+    both.probabilities.forEach((p, k) => assert.ok(Math.abs(p - (p0[k] + p1[k]) / 2) < 1e-5, `probability ${k}: ${p} against ${(p0[k] + p1[k]) / 2}`));
+    // Each map was scaled to its own peak, so compare where they are hot: the average is hot where either is, cold where both are.
+    const w = both.heatWidth;
+    let differs = false;
+    for (let i = 0; i < both.heat.length; i++) {
+      const x = i % w;
+      const back = flipped.heat[i + w - 1 - 2 * x];
+      if (plain.heat[i] === 0 && back === 0) assert.equal(both.heat[i], 0, `cell ${i} is cold in both maps`);
+      else assert.ok(both.heat[i] > 0, `cell ${i} is hot in one map`);
+      if (Math.abs(both.heat[i] - plain.heat[i]) > 1e-3) differs = true;
+    }
+    assert.ok(differs, `an asymmetric image gets another map than without its mirror: ${Array.from(both.heat).map((v) => v.toFixed(2))} / ${Array.from(plain.heat).map((v) => v.toFixed(2))}`);
+    assert.equal(Math.max(...both.heat), 1);
+    model.dispose();
   });
 });
 
@@ -210,6 +242,21 @@ describe('pointing game', () => {
     assert.equal(peakInBox(cam, 400, 100, { x: 330, y: 5, width: 40, height: 15 }), true);
     // One scale for both axes (as if the image had been letterboxed) would put the peak at y 50.
     assert.equal(peakInBox(cam, 400, 100, { x: 330, y: 40, width: 40, height: 20 }), false);
+  });
+
+  it('moves the peak within its cell toward the hotter neighbour, by the parabola through the three', () => {
+    // Hot cell (1, 2) at 1, its right neighbour 0.5 and left 0: the vertex lies 1/6 of a cell right.
+    const cam = camHotAt(1, 2);
+    cam.heat[2 * 4 + 2] = 0.5;
+    assert.deepEqual(heatPeak(cam, 48, 48), { x: 18 + 12 / 6, y: 30 });
+    // On the map's edge there is no neighbour beyond: the peak stays at the cell's centre on that axis.
+    const edge = camHotAt(3, 2);
+    edge.heat[2 * 4 + 2] = 0.5;
+    assert.deepEqual(heatPeak(edge, 48, 48), { x: 42, y: 30 });
+    // Equal neighbours leave the centre; the offset never leaves the cell.
+    assert.equal(parabolaPeak(0.4, 1, 0.4), 0);
+    assert.equal(parabolaPeak(0, 1, 1), 0.5);
+    assert.ok(Math.abs(parabolaPeak(0.8, 1, 0) + 1 / 3) < 1e-12);
   });
 
   it('counts a blank map as a miss, and scores a set of images', () => {

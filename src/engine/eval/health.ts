@@ -30,14 +30,15 @@ const LARGER_INPUT = 'a larger input (fractureCnn.imageSize, e.g. 128) to keep t
 const MORE_IMAGES = 'more images of the rarer class';
 
 /** What to try, leaving out what the run already had: advice to turn on what is on helps no one. */
-function remedies(w: TrainedWith | undefined): string {
+function remedies(w: TrainedWith | undefined, moreImages = true): string {
   const tries: string[] = [];
   if (w?.model !== 'radnet') tries.push(DEFAULT_MODEL);
   if (!w || (w.sampling !== 'balanced' && w.classWeighting === 'none')) tries.push(BALANCED);
   if (!w?.augment) tries.push(AUGMENT);
   if (!w || (w.model === 'radnet' && !w.pretrained && !w.baseModel)) tries.push(PRETRAINED);
   if (!w || (w.imageSize ?? 0) < 128) tries.push(LARGER_INPUT);
-  tries.push(MORE_IMAGES);
+  if (moreImages) tries.push(MORE_IMAGES);
+  if (tries.length === 0) return 'another seed (fractureCnn.seed) or more images';
   return tries.length === 1 ? tries[0] : `${tries.slice(0, -1).join(', ')} and ${tries[tries.length - 1]}`;
 }
 
@@ -67,7 +68,7 @@ function neverFound(r: EvalReport, name: (i: number) => string, w: TrainedWith |
           {
             code: 'class-never-found',
             message: `Not one of the ${plural(s.support, 'test image')} of "${name(i)}" was recognised as "${name(i)}" (recall 0.000).`,
-            suggestion: `Add more images of "${name(i)}" if you can, and train again with ${remedies(w)}.`,
+            suggestion: `Add more images of "${name(i)}" if you can, and train again with ${remedies(w, false)}.`,
           },
         ]
       : [],

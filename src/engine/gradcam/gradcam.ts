@@ -44,17 +44,52 @@ export class GradCam {
     this.placement = placementUpTo(model, lastConv);
   }
 
-  /** Explains one imageSize x imageSize gray image for `classIndex`, or for the predicted class. */
-  async explain(pixels: Uint8Array, imageSize: number, classIndex?: number): Promise<GradCamResult> {
+  /**
+   * Explains one imageSize x imageSize gray image for `classIndex`, or for the predicted class.
+   * `mirror`: the model decides by averaging the image with its mirror image (test-time
+   * augmentation), so the map is the average of the image's map and the mirror's, flipped back;
+   * probabilities are averaged the same way. On the sample data the pointing game rose from 71% to
+   * 79% with it (README, Models).
+   */
+  async explain(pixels: Uint8Array, imageSize: number, classIndex?: number, options: { mirror?: boolean } = {}): Promise<GradCamResult> {
+    let direct = await this.rawCam(pixels, imageSize, (probabilities) => classIndex ?? argmax(probabilities));
+    const placement = this.placement ?? uniformPlacement(direct.heatWidth, imageSize);
+    let { heat, probabilities, scale } = direct;
+    if (options.mirror && mirrorsExactly(placement, direct.heatWidth)) {
+      const mirror = mirrorImage(pixels, imageSize);
+      let flipped = await this.rawCam(mirror, imageSize, () => direct.explainedIndex);
+      if (classIndex === undefined) {
+        // The predicted class is the averaged prediction's; explain that one in both images.
+        const averaged = argmax(direct.probabilities.map((p, k) => p + flipped.probabilities[k]));
+        if (averaged !== direct.explainedIndex) {
+          direct = await this.rawCam(pixels, imageSize, () => averaged);
+          flipped = await this.rawCam(mirror, imageSize, () => averaged);
+        }
+      }
+      const w = direct.heatWidth;
+      const back = flipped.heat;
+      heat = direct.heat.map((v, i) => (v + back[i + w - 1 - 2 * (i % w)]) / 2);
+      probabilities = direct.probabilities.map((p, k) => (p + flipped.probabilities[k]) / 2);
+      scale = Math.max(direct.scale, flipped.scale);
+    }
+    let max = 0;
+    for (const v of heat) if (v > max) max = v;
+    const noPositiveEvidence = !(max > NO_EVIDENCE_EPSILON * scale) || !Number.isFinite(max);
+    if (noPositiveEvidence) heat.fill(0);
+    else for (let i = 0; i < heat.length; i++) heat[i] /= max;
+    return { probabilities, predictedIndex: argmax(probabilities), explainedIndex: direct.explainedIndex, heat, heatWidth: direct.heatWidth, heatHeight: direct.heatHeight, placement, noPositiveEvidence };
+  }
+
+  /** The unnormalised map (ReLU of the gradient-weighted feature sum) and the largest value a cell could reach. */
+  private async rawCam(pixels: Uint8Array, imageSize: number, pick: (probabilities: number[]) => number): Promise<{ heat: Float32Array; heatWidth: number; heatHeight: number; scale: number; probabilities: number[]; explainedIndex: number }> {
     const features = tf.tidy(() => this.body.predict(imagesToTensor(pixels, 1, imageSize), { batchSize: 1 }) as tf.Tensor4D);
     try {
       const probsT = tf.tidy(() => this.head.probabilities(this.head.logits(features)));
       const probabilities = Array.from(await probsT.data());
       probsT.dispose();
-      const predictedIndex = probabilities.indexOf(Math.max(...probabilities));
-      const explainedIndex = classIndex ?? predictedIndex;
+      const explainedIndex = pick(probabilities);
       if (!Number.isInteger(explainedIndex) || explainedIndex < 0 || explainedIndex >= probabilities.length) {
-        throw new RangeError(`classIndex must be 0..${probabilities.length - 1}, got ${classIndex}`);
+        throw new RangeError(`classIndex must be 0..${probabilities.length - 1}, got ${explainedIndex}`);
       }
       const [camT, scaleT] = tf.tidy(() => {
         // A one-hot mask rather than gather: gather's gradient needs UnsortedSegmentSum, which wasm lacks.
@@ -70,29 +105,56 @@ export class GradCam {
       const heat = (await camT.data()) as Float32Array;
       const scale = (await scaleT.data())[0];
       tf.dispose([camT, scaleT]);
-      let max = 0;
-      for (const v of heat) if (v > max) max = v;
-      const noPositiveEvidence = !(max > NO_EVIDENCE_EPSILON * scale) || !Number.isFinite(max);
-      if (noPositiveEvidence) heat.fill(0);
-      else for (let i = 0; i < heat.length; i++) heat[i] /= max;
-      const placement = this.placement ?? uniformPlacement(heatWidth, imageSize);
-      return { probabilities, predictedIndex, explainedIndex, heat, heatWidth, heatHeight, placement, noPositiveEvidence };
+      return { heat, heatWidth, heatHeight, scale, probabilities, explainedIndex };
     } finally {
       features.dispose();
     }
   }
 }
 
+function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/** The input flipped left to right: the same flip as test-time augmentation's. */
+function mirrorImage(pixels: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(pixels.length);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) out[y * size + x] = pixels[y * size + size - 1 - x];
+  return out;
+}
+
+/** Whether flipping the input flips the map cell for cell: the cells' centres sit symmetrically on the input. */
+function mirrorsExactly(p: HeatPlacement, cells: number): boolean {
+  return Math.abs(2 * p.offset + p.scale * (cells - 1) - p.inputSize) < 1e-6;
+}
+
 /**
- * Where the heat map peaks (the centre of its hottest cell), in pixel coordinates of the original
- * width x height image. The model input is that image stretched to a square (decode.ts resizes with
- * fit 'fill'), so each axis scales on its own: x by width / inputSize, y by height / inputSize.
+ * Where the heat map peaks, in pixel coordinates of the original width x height image: the hottest
+ * cell, moved within it by a parabola through its two neighbours on each axis, since one cell spans
+ * 4 input pixels (20 of a 320 px film) and a fracture box is often narrower. On the sample data the
+ * pointing game rose from 71% to 79% with it (README, Models). The model input is that image
+ * stretched to a square (decode.ts resizes with fit 'fill'), so each axis scales on its own.
  */
 export function heatPeak(r: GradCamResult, width: number, height: number): { x: number; y: number } {
   let best = 0;
   for (let i = 1; i < r.heat.length; i++) if (r.heat[i] > r.heat[best]) best = i;
   const { scale, offset, inputSize } = r.placement;
-  const cx = best % r.heatWidth;
-  const cy = Math.floor(best / r.heatWidth);
-  return { x: ((offset + scale * cx) / inputSize) * width, y: ((offset + scale * cy) / inputSize) * height };
+  const w = r.heatWidth;
+  const cx = best % w;
+  const cy = Math.floor(best / w);
+  const h = r.heatHeight;
+  const peak = r.heat[best];
+  // A cell on the map's edge has one neighbour on that axis: no parabola, it stays at its centre.
+  const fx = cx > 0 && cx < w - 1 ? cx + parabolaPeak(r.heat[best - 1], peak, r.heat[best + 1]) : cx;
+  const fy = cy > 0 && cy < h - 1 ? cy + parabolaPeak(r.heat[best - w], peak, r.heat[best + w]) : cy;
+  return { x: ((offset + scale * fx) / inputSize) * width, y: ((offset + scale * fy) / inputSize) * height };
+}
+
+/** Offset in (-0.5, 0.5) of the vertex of the parabola through (-1, before), (0, peak), (1, after). */
+export function parabolaPeak(before: number, peak: number, after: number): number {
+  const curvature = before - 2 * peak + after;
+  if (!(curvature < 0) || before === after) return 0;
+  return Math.max(-0.5, Math.min(0.5, (before - after) / (2 * curvature)));
 }

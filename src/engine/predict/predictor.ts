@@ -128,7 +128,7 @@ export class Predictor {
     if (options.gradcam) {
       this.gradcam ??= new GradCam(this.model);
       // The map explains the decision the threshold made, unless another class was asked for.
-      const cam = await this.gradcam.explain(pixels, this.imageSize, options.classIndex ?? predictedIndex);
+      const cam = await this.gradcam.explain(pixels, this.imageSize, options.classIndex ?? predictedIndex, { mirror: this.tta });
       probabilities = probabilities0;
       explainedIndex = cam.explainedIndex;
       noPositiveEvidence = cam.noPositiveEvidence;

@@ -22,7 +22,8 @@ function isBox(v: unknown): v is PointingBox {
   return !!b && [b.x, b.y, b.width, b.height].every((n) => typeof n === 'number' && Number.isFinite(n)) && b.width > 0 && b.height > 0;
 }
 
-export async function localizationScore(model: tfl.LayersModel, datasetFolder: string, test: ImageSet, positiveClass: number): Promise<Localization | undefined> {
+/** `tta`: the model decides with its mirror image averaged in, so its maps are averaged the same way (see GradCam.explain). */
+export async function localizationScore(model: tfl.LayersModel, datasetFolder: string, test: ImageSet, positiveClass: number, tta = false): Promise<Localization | undefined> {
   const file = join(datasetFolder, BOXES_FILE);
   if (!existsSync(file)) return undefined;
   let boxes: Record<string, unknown>;
@@ -41,7 +42,7 @@ export async function localizationScore(model: tfl.LayersModel, datasetFolder: s
     if (!isBox(box)) continue;
     const meta = await sharp(isAbsolute(path) ? path : join(datasetFolder, path)).metadata();
     if (!meta.width || !meta.height) continue;
-    const result = await cam.explain(test.read([i]), test.imageSize, positiveClass);
+    const result = await cam.explain(test.read([i]), test.imageSize, positiveClass, { mirror: tta });
     cases.push({ cam: result, imageWidth: meta.width, imageHeight: meta.height, box });
   }
   if (cases.length === 0) return undefined;

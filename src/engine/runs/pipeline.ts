@@ -201,7 +201,7 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
     const evaluated = await evaluateSplits(model, data, classes, config, backend.name);
     record.metrics = evaluated.metrics;
     if (classes.length === 2) {
-      const localization = await localizationScore(model, datasetFolder, data.test, positiveClassIndex(classes)).catch((err: unknown) => {
+      const localization = await localizationScore(model, datasetFolder, data.test, positiveClassIndex(classes), config.tta).catch((err: unknown) => {
         cb.onLog?.(`Grad-CAM pointing game skipped: ${(err as Error).message}`);
         return undefined;
       });
