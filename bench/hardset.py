@@ -4,8 +4,8 @@ each bone is a hollow tube whose projected thickness (chord length through corte
 gives the film's brightness, so cortices are bright rims as on real films. Fractures are thin
 gaps in that tube (transverse, oblique, hairline through one cortex only, displaced, buckled),
 and normal films carry look-alikes: growth plates, nutrient canals, overlapping bones, markers.
-Writes <out>/fractured, <out>/not fractured (the name that fooled the seed's labelling) and
-boxes.json. Deterministic for a seed.
+Writes <out>/fractured, <out>/not fractured, boxes.json (each fracture's box) and kinds.json
+(each film's kind). Deterministic for a seed.
 
   /usr/bin/python3 bench/hardset.py OUT [--count 2000] [--normal 0.07] [--seed 7] [--size 256]
 """

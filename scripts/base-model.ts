@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const info = {
     model: 'radnet',
     imageSize: outcome.run.config.imageSize,
-    corpus: PARTS.map(({ name, fractured, normal, seed, ...rest }) => ({ name, fractured, normal, seed, ...rest })),
+    corpus: PARTS,
     epochs: outcome.run.history.length,
     bestEpoch: outcome.run.bestEpoch,
     test: { rocAuc: m.roc?.auc, accuracy: m.accuracy },

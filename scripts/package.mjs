@@ -33,6 +33,8 @@ const REQUIRED_ENTRIES = [
   'extension/dist/webview/classify.js',
   'extension/media/icon.png',
   'extension/media/activity.svg',
+  'extension/media/models/radnet-base/model.json',
+  'extension/media/models/radnet-base/weights.bin',
   'extension/readme.md',
   'extension/changelog.md',
   'extension/LICENSE.txt',

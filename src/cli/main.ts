@@ -40,7 +40,8 @@ Train options (defaults in brackets; "radnet / seed" where the model preset deci
   --class-weighting auto|balanced|none   [auto: balanced when the largest class is > 2x the smallest]
   --loss crossentropy|focal              [crossentropy]  (--focal-gamma X [2])
   --augment, --no-augment               X-ray augmentation of training images [on / off]
-  --sampling shuffle|balanced            balanced: every batch draws its classes equally [shuffle]
+  --sampling shuffle|balanced            balanced: every batch draws its classes equally
+                        [balanced / shuffle]
   --pretrained, --no-pretrained         radnet starts from its built-in base, trained on
                         balanced synthetic radiographs [on / off]
   --tta                 average each test prediction with the mirror image's

@@ -226,7 +226,9 @@ export class ExtensionCtx implements Ctx, vscode.Disposable {
 
   private onCrash(message: string): void {
     this.output.error(message);
-    const run = this.tracker.run;
+    // A fold that finished stays the current run until the next starts: only a run still going failed.
+    const current = this.tracker.run;
+    const run = current && !this.tracker.hasEnded(current.runId) ? current : undefined;
     // The run's end is announced with this message; say it once.
     const cv = this.tracker.crossValidation;
     if (run) this.ended(run.runId, { tag: 'failed', message });

@@ -57,6 +57,9 @@ export function trainConfigFromSettings(read: SettingsReader): Partial<TrainConf
 
 /** The setting (as in "fractureCnn.validationFraction") behind a TrainConfig key named in an engine message. */
 export function settingForMessage(message: string): string | undefined {
+  // The engine names the setting first ("Invalid training setting: pretrained applies to ..."); other words may name others.
+  const lead = /Invalid training setting: (\w+)/.exec(message)?.[1];
+  if (lead && Object.hasOwn(TRAIN_SETTINGS, lead)) return `fractureCnn.${TRAIN_SETTINGS[lead as keyof TrainConfig]}`;
   for (const [key, name] of Object.entries(TRAIN_SETTINGS)) {
     if (new RegExp(`\\b${key}\\b`).test(message)) return `fractureCnn.${name}`;
   }

@@ -16,6 +16,11 @@ export class TrainingTracker {
   /** Runs and cross-validations whose end has been seen (it may arrive before the start is handled). */
   private readonly ended = new Set<string>();
 
+  /** Whether the run's end was already announced (a finished fold stays current until the next starts). */
+  hasEnded(runId: string): boolean {
+    return this.ended.has(runId);
+  }
+
   get run(): TrackedRun | undefined {
     return this.current;
   }

@@ -139,7 +139,7 @@ export function validateConfig(c: TrainConfig): void {
   if (!(c.targetSensitivity === 0 || (c.targetSensitivity > 0 && c.targetSensitivity < 1))) {
     fail(`targetSensitivity must be 0 (maximise sensitivity + specificity) or a number strictly between 0 and 1, got ${c.targetSensitivity}`);
   }
-  if (c.pretrained && c.model !== 'radnet') fail(`pretrained applies to the radnet model only (its built-in base is a radnet); set it to false for the ${c.model} model`);
+  if (c.pretrained && !c.baseModel && c.model !== 'radnet') fail(`pretrained applies to the radnet model only (its built-in base is a radnet); set it to false for the ${c.model} model`);
   if (!Number.isInteger(c.freezeEpochs) || c.freezeEpochs < 0) fail(`freezeEpochs must be a non-negative integer, got ${c.freezeEpochs}`);
   if (!oneOf(c.backend, ['auto', 'tensorflow', 'wasm', 'cpu'])) fail(`backend must be auto, tensorflow, wasm or cpu, got ${c.backend}`);
   if (!Number.isInteger(c.workers) || c.workers < 0 || c.workers > 256) fail(`workers must be an integer from 0 to 256, got ${c.workers}`);

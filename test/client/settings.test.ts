@@ -38,6 +38,8 @@ describe('settings to TrainConfig', () => {
   test('an engine message about a key names the setting to fix', () => {
     assert.equal(settingForMessage('Invalid training setting: valFraction and testFraction must be positive'), 'fractureCnn.validationFraction');
     assert.equal(settingForMessage('Invalid training setting: epochs must be a positive integer, got 0'), 'fractureCnn.epochs');
+    // The setting the engine names first wins over another setting's word later in the message.
+    assert.equal(settingForMessage('Invalid training setting: pretrained applies to the radnet model only; set it to false for the seed model'), 'fractureCnn.pretrained');
     assert.equal(settingForMessage('something else'), undefined);
   });
 

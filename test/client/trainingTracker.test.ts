@@ -37,6 +37,15 @@ describe('training tracker', () => {
     assert.equal(t.run, undefined);
   });
 
+  it('knows which runs have ended, so a crash after a finished fold does not fail it again', () => {
+    const t = new TrainingTracker();
+    t.begin({ runId: 'f1', runFolder: `${runs}/f1`, crossValidation: cv });
+    assert.equal(t.hasEnded('f1'), false);
+    t.runEnded('f1');
+    assert.equal(t.hasEnded('f1'), true);
+    assert.equal(t.run?.runId, 'f1', 'the finished fold is still the current run');
+  });
+
   it('an end seen before the answer is handled is not undone by it', () => {
     const t = new TrainingTracker();
     t.runEnded('f1');

@@ -11,6 +11,8 @@ import { parseCommand } from '../../src/cli/args';
 import { loadModel } from '../../src/engine/model/io';
 import { BASE_INFO_JSON, builtinBaseFolder, loadPretrained } from '../../src/engine/model/pretrained';
 import { buildRadNet } from '../../src/engine/model/radnet';
+import { buildSeedCnn } from '../../src/engine/model/seedCnn';
+import { saveModel } from '../../src/engine/model/io';
 import { runTraining } from '../../src/engine/runs/pipeline';
 import { writeTinyDataset } from './runs-fixtures';
 
@@ -84,9 +86,18 @@ describe('the built-in radnet base', () => {
     assert.ok(existsSync(join(fresh.folder, 'model', 'model.json')));
   });
 
-  it('a missing or foreign base folder is a clear error naming the folder', async () => {
+  it('a missing or foreign base folder is a settings error naming the folder', async () => {
     const model = buildRadNet(64, 2, 1);
     await assert.rejects(loadPretrained(model, join(dir, 'nowhere')), /nowhere/);
+    const foreign = join(dir, 'seed-model');
+    const seed = buildSeedCnn(48, 2, 1);
+    await saveModel(seed, foreign, { classes: ['a', 'b'], imageSize: 48 });
+    seed.dispose();
+    await assert.rejects(loadPretrained(model, foreign), (err: Error) => err instanceof RangeError && /Invalid training setting: pretrained: the base in .*seed-model shares no layer with the radnet model/.test(err.message));
     model.dispose();
+  });
+
+  it('a given base model replaces the built-in one, and the run says so', () => {
+    assert.doesNotThrow(() => resolveConfig({ model: 'seed', baseModel: '/some/base', pretrained: true }), 'pretrained is ignored beside baseModel');
   });
 });

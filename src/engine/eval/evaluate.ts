@@ -1,21 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageSet } from '../data/imageSet';
-import { imagesToFloats } from '../model/input';
+import { imagesToFloats, mirrored } from '../model/input';
 import type { StepExecutor } from '../train/executor';
 import type { DecisionThreshold, EvalReport } from '../types';
 import { computeEvalReport } from './metrics';
 import type { TrainedWith } from './health';
-
-/** Each image mirrored left to right, for test-time augmentation. */
-export function mirrored(x: Float32Array, count: number, size: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let r = 0; r < count * size; r++) {
-    const o = r * size;
-    for (let c = 0; c < size; c++) out[o + c] = x[o + size - 1 - c];
-  }
-  return out;
-}
 
 async function predictFloats(model: tfl.LayersModel, x: Float32Array, n: number, size: number, pool?: StepExecutor): Promise<Float32Array> {
   if (pool) return pool.predict(x, n);

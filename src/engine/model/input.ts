@@ -11,3 +11,13 @@ export function imagesToFloats(pixels: Uint8Array, count: number, imageSize: num
   for (let i = 0; i < floats.length; i++) floats[i] = pixels[i] / 255;
   return floats;
 }
+
+/** Each image mirrored left to right, for test-time augmentation (and its Grad-CAM). */
+export function mirrored<T extends Float32Array | Uint8Array>(x: T, count: number, size: number): T {
+  const out = new (x.constructor as new (n: number) => T)(x.length);
+  for (let r = 0; r < count * size; r++) {
+    const o = r * size;
+    for (let c = 0; c < size; c++) out[o + c] = x[o + size - 1 - c];
+  }
+  return out;
+}

@@ -25,7 +25,7 @@ export function builtinBaseFolder(): string {
     if (up === dir) break;
     dir = up;
   }
-  throw new Error(`The built-in radnet base (${BUILTIN_BASE_DIR}/${MODEL_JSON}) is missing from this installation; set pretrained to false to train from random weights`);
+  throw new RangeError(`Invalid training setting: pretrained: the built-in radnet base (${BUILTIN_BASE_DIR}/${MODEL_JSON}) is missing from this installation; set pretrained to false to train from random weights`);
 }
 
 /**
@@ -54,6 +54,6 @@ export async function loadPretrained(model: tfl.LayersModel, folder = builtinBas
   } finally {
     base.dispose();
   }
-  if (filled.length === 0) throw new Error(`The base in ${folder} shares no layer with the ${model.name} model`);
+  if (filled.length === 0) throw new RangeError(`Invalid training setting: pretrained: the base in ${folder} shares no layer with the ${model.name} model`);
   return filled;
 }

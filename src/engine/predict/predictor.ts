@@ -11,7 +11,7 @@ import type { BackendPreference } from '../config';
 import { decodeImage, readGrayFull } from '../data/decode';
 import { GradCam } from '../gradcam/gradcam';
 import { renderHeatPictures } from '../gradcam/overlay';
-import { mirrored } from '../eval/evaluate';
+import { mirrored } from '../model/input';
 import { decide } from '../eval/threshold';
 import { imagesToFloats } from '../model/input';
 import { loadModel, MODEL_JSON, type ModelMetadata } from '../model/io';

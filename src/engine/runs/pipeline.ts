@@ -104,6 +104,8 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
     if (config.baseModel) {
       base = await loadBaseModel(config.baseModel, options.config.imageSize ?? undefined);
       config.imageSize = base.imageSize;
+      // The given base replaces the built-in one; run.json says what the run really started from.
+      config.pretrained = false;
       cb.onLog?.(`Fine-tuning from ${base.folder} (input ${base.imageSize}x${base.imageSize}x${base.channels})`);
     } else if (config.imageSize < MIN_INPUT[config.model]) {
       throw new RangeError(`Invalid training setting: imageSize must be at least ${MIN_INPUT[config.model]} for the ${config.model} model, got ${config.imageSize}`);

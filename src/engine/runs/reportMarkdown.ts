@@ -94,7 +94,7 @@ export function reportMarkdown(r: RunRecord): string {
     table(
       ['setting', 'value'],
       [
-        ['model', c.baseModel ? `fine-tuned from ${c.baseModel}${c.cutLayer ? ` (cut at ${c.cutLayer})` : ''}, base frozen ${c.freezeEpochs} epochs` : c.model],
+        ['model', c.baseModel ? `fine-tuned from ${c.baseModel}${c.cutLayer ? ` (cut at ${c.cutLayer})` : ''}, base frozen ${c.freezeEpochs} epochs` : `${c.model}${c.pretrained ? ', started from the built-in base' : c.pretrained === false ? ', started from random weights' : ''}`],
         ['image size', `${c.imageSize}x${c.imageSize}`],
         ['epochs (max)', String(c.epochs)],
         ['batch size', String(c.batchSize)],
