@@ -31,7 +31,7 @@ Train options (defaults in brackets; "radnet / seed" where the model preset deci
   --batch-size N        images per batch [32]
   --lr X                Adam learning rate, the peak with a schedule [0.002 / 0.001]
   --lr-schedule cosine|constant          [cosine / constant]
-  --patience N          early stopping: epochs without a better validation figure [8 / 4]
+  --patience N          early stopping: epochs without a better validation figure [12 / 4]
   --select-by auto|loss keep the epoch with the best validation AUC (macro-F1 with more than two
                         classes), or the lowest validation loss [auto / loss]
   --seed N              seed for split, weights, shuffling, augmentation [42]

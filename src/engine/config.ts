@@ -67,7 +67,7 @@ type Recipe = Pick<TrainConfig, 'imageSize' | 'epochs' | 'learningRate' | 'lrSch
 
 /** Each preset's own recipe; see README "Model presets" for the measurements behind radnet's. */
 export const PRESET_RECIPES: Readonly<Record<ModelPreset, Readonly<Recipe>>> = Object.freeze({
-  radnet: Object.freeze({ imageSize: 64, epochs: 24, learningRate: 0.002, lrSchedule: 'cosine', patience: 8, selectBy: 'auto', augment: true, sampling: 'balanced', tta: true, pretrained: true }),
+  radnet: Object.freeze({ imageSize: 64, epochs: 24, learningRate: 0.002, lrSchedule: 'cosine', patience: 12, selectBy: 'auto', augment: true, sampling: 'balanced', tta: true, pretrained: true }),
   seed: Object.freeze({ imageSize: 48, epochs: 20, learningRate: 0.001, lrSchedule: 'constant', patience: 4, selectBy: 'loss', augment: false, sampling: 'shuffle', tta: false, pretrained: false }),
 });
 
