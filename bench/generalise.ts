@@ -1,5 +1,5 @@
 // How the default recipe does on radiographs it was never tuned on: sets drawn by bench/hardset.py,
-// a physical model unlike the built-in sample's, with thin fracture lines and a 7% rare class.
+// code that shares nothing with the built-in sample generator, with thin fracture lines and a 7% rare class.
 // Each set trains radnet (default: from the built-in base), radnet from random weights, and the
 // seed preset; rows give test ROC AUC, macro-F1 and the pointing game, the random start as baseline.
 // Needs Debian's python3-numpy, python3-scipy and python3-pil.

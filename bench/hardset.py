@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""A second synthetic radiograph set, drawn by a physical model unlike the built-in sample data:
-each bone is a hollow tube whose projected thickness (chord length through cortex and marrow)
+"""A second synthetic radiograph set, drawn by code that shares nothing with the built-in sample
+generator: each bone is a hollow tube whose projected thickness (chord length through cortex and marrow)
 gives the film's brightness, so cortices are bright rims as on real films. Fractures are thin
 gaps in that tube (transverse, oblique, hairline through one cortex only, displaced, buckled),
 and normal films carry look-alikes: growth plates, nutrient canals, overlapping bones, markers.
