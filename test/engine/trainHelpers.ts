@@ -77,7 +77,7 @@ export function deepCnn(size: number, seed: number, poolBetween: boolean): tfl.L
   let s = seed;
   const init = () => tfl.initializers.glorotUniform({ seed: s++ });
   const conv = (filters: number, first = false) =>
-    tfl.layers.conv2d({ ...(first ? { inputShape: [size, size, 1] } : {}), filters, kernelSize: 3, activation: 'relu', kernelInitializer: init(), biasInitializer: 'glorotUniform' });
+    tfl.layers.conv2d({ ...(first ? { inputShape: [size, size, 1] } : {}), filters, kernelSize: 3, activation: 'relu', kernelInitializer: init(), biasInitializer: init() });
   const layers: tfl.layers.Layer[] = poolBetween
     ? [conv(4, true), tfl.layers.maxPooling2d({ poolSize: 2 }), conv(6), tfl.layers.maxPooling2d({ poolSize: 2 })]
     : [conv(3, true), conv(5), conv(4), tfl.layers.maxPooling2d({ poolSize: 2 })];
