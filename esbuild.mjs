@@ -1,5 +1,6 @@
 // One build for the three programs: the extension host bundle, the training process
 // (with the CLI beside it, they share the engine), and the webview bundles.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -71,4 +72,17 @@ if (watch) {
   console.log('esbuild: watching');
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+}
+
+// The native training kernels, when `npm install` built them, go beside the bundles that load them.
+const nativeBuilt = 'native/build/Release/fracture_kernels.node';
+// A running training process has the old file mapped: overwriting it in place would crash that
+// process, so the new one is written beside it and renamed over it (a new file, the old one lives on).
+if (existsSync(nativeBuilt)) {
+  const target = 'dist/native/fracture_kernels.node';
+  mkdirSync('dist/native', { recursive: true });
+  if (!existsSync(target) || !readFileSync(target).equals(readFileSync(nativeBuilt))) {
+    copyFileSync(nativeBuilt, `${target}.tmp`);
+    renameSync(`${target}.tmp`, target);
+  }
 }

@@ -9,6 +9,7 @@ import { initBackend } from '../src/engine/backend/select';
 import { resolveConfig } from '../src/engine/config';
 import { buildSeedCnn } from '../src/engine/model/seedCnn';
 import { buildRadNet } from '../src/engine/model/radnet';
+import { nativeKernels, useNativeKernels } from '../src/engine/backend/native';
 import { PRESET_RECIPES } from '../src/engine/config';
 import { predictSet } from '../src/engine/eval/evaluate';
 import { FlatAdam } from '../src/engine/train/adam';
@@ -244,9 +245,18 @@ async function benchRadNet(report: Report, options: BenchOptions, py: string | u
       baseName = 'PyTorch 1 thread (faster than 2 here)';
     }
   }
-  for (const workers of [1, 2]) {
-    const t = await timeOurs(train, epochs, workers, 'radnet');
-    t.model.dispose();
-    report({ section, name: `wasm, radnet (default model), ${workers} worker${workers > 1 ? 's' : ''}: s/epoch (${label})`, value: t.wall, unit: 's', ...(base !== undefined ? { baseline: base, baselineName: baseName, ratio: t.wall / base } : {}), note: `CPU ${t.cpu.toFixed(2)} s/epoch; fused conv + batch norm + ReLU (+ pool) kernels` });
+  const native = nativeKernels() !== null;
+  // With the native kernels (when built) and without them, so their gain is measured in this run too.
+  const runs = native ? [{ workers: 1, native: true }, { workers: 2, native: true }, { workers: 2, native: false }] : [{ workers: 1, native: false }, { workers: 2, native: false }];
+  for (const run of runs) {
+    useNativeKernels(run.native);
+    try {
+      const t = await timeOurs(train, epochs, run.workers, 'radnet');
+      t.model.dispose();
+      const kernels = run.native ? `native kernels (${nativeKernels()?.isa()})` : 'WebAssembly kernels only';
+      report({ section, name: `wasm, radnet (default model), ${kernels}, ${run.workers} worker${run.workers > 1 ? 's' : ''}: s/epoch (${label})`, value: t.wall, unit: 's', ...(base !== undefined ? { baseline: base, baselineName: baseName, ratio: t.wall / base } : {}), note: `CPU ${t.cpu.toFixed(2)} s/epoch; includes the per-epoch batch-norm statistics pass` });
+    } finally {
+      useNativeKernels(true);
+    }
   }
 }

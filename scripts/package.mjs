@@ -147,6 +147,8 @@ if (r.status !== 0) fail(`vsce package failed (exit ${r.status})`);
 const entries = listVsix(out);
 // vsce stores README and CHANGELOG under lower-case names.
 const have = new Set(entries.map((e) => e.toLowerCase()));
+// The native training kernels are built for this platform only: a .vsix built where they were built must carry them.
+if (existsSync(join(root, 'native', 'build', 'Release', 'fracture_kernels.node'))) REQUIRED_ENTRIES.push('extension/dist/native/fracture_kernels.node');
 const missing = REQUIRED_ENTRIES.filter((e) => !have.has(e.toLowerCase()));
 const wasm = entries.filter((e) => e.endsWith('.wasm'));
 const sharpBinary = entries.find((e) => /@img\/sharp-[^/]+\/lib\/sharp-[^/]+\.node$/.test(e));

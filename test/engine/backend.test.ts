@@ -2,7 +2,14 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { useNativeKernels } from '../../src/engine/backend/native';
 import { initBackend } from '../../src/engine/backend/select';
+
+/** Both wasm paths: with the native kernels (built by npm install) and with the WebAssembly/JavaScript ones alone. */
+const PATHS = [
+  { native: true, label: 'native kernels' },
+  { native: false, label: 'WebAssembly kernels' },
+];
 
 type Pad = 'valid' | 'same';
 interface ConvSpec {
@@ -60,13 +67,17 @@ function convNetGrads(specs: ConvSpec[], inShape: [number, number, number, numbe
   });
 }
 
-async function onBoth<T>(fn: () => T): Promise<{ cpu: T; wasm: T }> {
+async function onBoth<T>(fn: () => T, native = true): Promise<{ cpu: T; wasm: T }> {
   await initBackend('cpu');
   const cpu = fn();
   const wasmInfo = await initBackend('wasm');
   assert.equal(wasmInfo.name, 'wasm');
-  const wasm = fn();
-  return { cpu, wasm };
+  useNativeKernels(native);
+  try {
+    return { cpu, wasm: fn() };
+  } finally {
+    useNativeKernels(true);
+  }
 }
 
 test('wasm backend reports SIMD and that it supplies the conv gradient kernels', async () => {
@@ -115,9 +126,9 @@ const nets: { name: string; specs: ConvSpec[]; shape: [number, number, number, n
   { name: 'even kernel, stride 2 same padding (asymmetric pad)', specs: [{ k: 4, cout: 3, stride: 2, pad: 'same' }, { k: 2, cout: 2, stride: 1, pad: 'same' }], shape: [2, 10, 9, 2] },
 ];
 
-for (const net of nets) {
-  test(`conv net gradients on wasm match the cpu backend within 1e-4 relative: ${net.name}`, async () => {
-    const { cpu, wasm } = await onBoth(() => convNetGrads(net.specs, net.shape));
+for (const { native, label } of PATHS) for (const net of nets) {
+  test(`conv net gradients on wasm (${label}) match the cpu backend within 1e-4 relative: ${net.name}`, async () => {
+    const { cpu, wasm } = await onBoth(() => convNetGrads(net.specs, net.shape), native);
     cpu.forEach((ref, i) => {
       const err = relError(wasm[i], ref);
       assert.ok(err < 1e-4, `${i === 0 ? 'input' : `filter ${i}`} gradient differs by ${err}`);
@@ -125,7 +136,7 @@ for (const net of nets) {
   });
 }
 
-test('conv2dTranspose (the backprop-input kernel) on wasm equals the cpu backend', async () => {
+for (const { native, label } of PATHS) test(`conv2dTranspose (the backprop-input kernel) on wasm (${label}) equals the cpu backend`, async () => {
   const cases: { dy: [number, number, number, number]; f: [number, number, number, number]; out: [number, number, number, number]; stride: number; pad: Pad }[] = [
     { dy: [2, 6, 6, 4], f: [3, 3, 3, 4], out: [2, 8, 8, 3], stride: 1, pad: 'valid' },
     { dy: [1, 5, 5, 2], f: [3, 3, 3, 2], out: [1, 5, 5, 3], stride: 1, pad: 'same' },
@@ -145,7 +156,7 @@ test('conv2dTranspose (the backprop-input kernel) on wasm equals the cpu backend
       const d = t.dataSync() as Float32Array;
       t.dispose();
       return d;
-    });
+    }, native);
     assert.ok(relError(wasm, cpu) < 1e-5, `case ${JSON.stringify(c)}`);
   }
 });

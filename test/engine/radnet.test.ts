@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import { useNativeKernels } from '../../src/engine/backend/native';
 import { initBackend } from '../../src/engine/backend/select';
 import { buildPresetModel } from '../../src/engine/model/presets';
 import { buildRadNet } from '../../src/engine/model/radnet';
@@ -33,7 +34,9 @@ test('the radnet preset is a batch-normalised CNN with global average pooling an
   model.dispose();
 });
 
-test("the fused conv + batch norm + ReLU (+ max-pool) training op on wasm gives the cpu backend's autodiff gradients, even and odd sizes", async () => {
+for (const native of [true, false]) test(`the fused conv + batch norm + ReLU (+ max-pool) training op on wasm (${native ? 'native' : 'WebAssembly'} kernels) gives the cpu backend's autodiff gradients, even and odd sizes`, async (t) => {
+  useNativeKernels(native);
+  t.after(() => useNativeKernels(true));
   for (const size of [32, 35]) {
     const n = 5;
     const x = noise(n * size * size, size);

@@ -10,14 +10,14 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { affine2, affineRelu, channelSums, reluMask, routePooled } from './bnLoops';
+import { loops } from './bnLoops';
 
 interface WasmBackendLike extends tf.KernelBackend {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
 }
 
-type KernelArgs = { inputs: NamedTensorInfoMap; backend: WasmBackendLike; attrs?: { epsilon?: number; pooled?: boolean } };
+type KernelArgs = { inputs: NamedTensorInfoMap; backend: WasmBackendLike; attrs?: { epsilon?: number; pooled?: boolean; relu?: boolean } };
 
 /** Images per batch-normalisation group. */
 export const GHOST_BATCH = 16;
@@ -51,6 +51,7 @@ function bnRelu(args: KernelArgs): TensorInfo[] {
   const gamma = backend.typedArrayFromHeap(args.inputs.gamma as TensorInfo);
   const beta = backend.typedArrayFromHeap(args.inputs.beta as TensorInfo);
   const eps = args.attrs?.epsilon ?? 1e-3;
+  const { channelSums, affineRelu } = loops();
   const mean = new Float32Array(spans.length * C);
   const inv = new Float32Array(spans.length * C);
   const s1 = new Float64Array(C);
@@ -97,6 +98,7 @@ function bnReluGrad(args: KernelArgs): TensorInfo[] {
   const mean = backend.typedArrayFromHeap(args.inputs.mean as TensorInfo);
   const inv = backend.typedArrayFromHeap(args.inputs.invstd as TensorInfo);
   const gamma = backend.typedArrayFromHeap(args.inputs.gamma as TensorInfo);
+  const { channelSums, affine2, reluMask, routePooled } = loops();
   // dy, the gradient at the ReLU's output masked by the ReLU, goes into dz first.
   if (args.attrs?.pooled) routePooled(g, a, dz, N, H, W, C, gInfo.shape[1], gInfo.shape[2]);
   else reluMask(g, a, dz);
@@ -137,7 +139,52 @@ function bnReluGrad(args: KernelArgs): TensorInfo[] {
   return [dzOut, dgOut, dbOut];
 }
 
+export const BN_MOMENTS = 'FractureMoments';
+export const BN_APPLY = 'FractureBnApply';
+
+/** Input x [..., C]; outputs [mean, variance], each [C], over every other axis (the biased variance, as tf.moments). */
+function moments(args: KernelArgs): TensorInfo[] {
+  const { backend } = args;
+  const xInfo = args.inputs.x as TensorInfo;
+  const C = xInfo.shape[xInfo.shape.length - 1];
+  const rows = xInfo.shape.reduce((a, b) => a * b, 1) / C;
+  const meanOut = backend.makeOutput([C], 'float32');
+  const varOut = backend.makeOutput([C], 'float32');
+  const x = backend.typedArrayFromHeap(xInfo);
+  const s1 = new Float64Array(C);
+  const s2 = new Float64Array(C);
+  loops().channelSums(x, x, 0, rows, C, s1, s2);
+  const mean = backend.typedArrayFromHeap(meanOut);
+  const variance = backend.typedArrayFromHeap(varOut);
+  for (let c = 0; c < C; c++) {
+    mean[c] = s1[c] / rows;
+    variance[c] = Math.max(0, s2[c] / rows - (s1[c] / rows) ** 2);
+  }
+  return [meanOut, varOut];
+}
+
+/** Inputs x [..., C], mean, variance, gamma, beta (each [C]); output gamma*(x-mean)/sqrt(variance+epsilon)+beta, through a ReLU when attrs.relu. */
+function bnApply(args: KernelArgs & { attrs?: { epsilon?: number; relu?: boolean } }): TensorInfo {
+  const { backend } = args;
+  const xInfo = args.inputs.x as TensorInfo;
+  const C = xInfo.shape[xInfo.shape.length - 1];
+  const rows = xInfo.shape.reduce((a, b) => a * b, 1) / C;
+  const out = backend.makeOutput(xInfo.shape, 'float32');
+  const [x, o, mean, variance, gamma, beta] = [xInfo, out, args.inputs.mean, args.inputs.variance, args.inputs.gamma, args.inputs.beta].map((i) => backend.typedArrayFromHeap(i as TensorInfo));
+  const eps = args.attrs?.epsilon ?? 1e-3;
+  const scale = Float32Array.from(gamma, (g, c) => g / Math.sqrt(variance[c] + eps));
+  const shift = Float32Array.from(beta, (b, c) => b - mean[c] * scale[c]);
+  if (args.attrs?.relu) {
+    loops().affineRelu(x, o, 0, rows, C, scale, shift);
+  } else {
+    for (let i = 0; i < x.length; i++) o[i] = x[i] * scale[i % C] + shift[i % C];
+  }
+  return out;
+}
+
 export function registerBnKernels(): void {
+  if (!tf.getKernel(BN_MOMENTS, 'wasm')) tf.registerKernel({ kernelName: BN_MOMENTS, backendName: 'wasm', kernelFunc: moments as unknown as tf.KernelFunc });
+  if (!tf.getKernel(BN_APPLY, 'wasm')) tf.registerKernel({ kernelName: BN_APPLY, backendName: 'wasm', kernelFunc: bnApply as unknown as tf.KernelFunc });
   if (!tf.getKernel(BN_RELU, 'wasm')) tf.registerKernel({ kernelName: BN_RELU, backendName: 'wasm', kernelFunc: bnRelu as unknown as tf.KernelFunc });
   if (!tf.getKernel(BN_RELU_GRAD, 'wasm')) tf.registerKernel({ kernelName: BN_RELU_GRAD, backendName: 'wasm', kernelFunc: bnReluGrad as unknown as tf.KernelFunc });
 }

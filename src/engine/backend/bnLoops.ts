@@ -2,7 +2,9 @@
 // blocks that stay in the L1 cache, four channels at a time with sums in local variables (no store
 // in the inner loop), and without data-dependent branches (about half of all activations are zero,
 // and a branch mispredicted half the time costs four to five times the arithmetic). Each function
-// covers rows [r0, r1) of a row-major [rows, C] array.
+// covers rows [r0, r1) of a row-major [rows, C] array. The native library (native.ts) has the same
+// loops compiled; `loops()` picks it when it is loaded.
+import { nativeKernels } from './native';
 
 const BLOCK = 256;
 
@@ -98,4 +100,11 @@ export function routePooled(g: Float32Array, a: Float32Array, out: Float32Array,
       }
     }
   }
+}
+
+export const jsLoops = { channelSums, affineRelu, affine2, reluMask, routePooled };
+
+/** The compiled loops when the native library is loaded, else these. */
+export function loops(): typeof jsLoops {
+  return nativeKernels() ?? jsLoops;
 }

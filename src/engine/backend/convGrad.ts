@@ -6,6 +6,7 @@ import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/t
 import { registerBnKernels } from './bnKernels';
 import { IM2COL_T, registerHeapKernels } from './heapKernels';
 import type { Im2ColAttrs } from './heapKernels';
+import { nativeFilterGrad, nativeInputGrad, wrapForwardConvs } from './nativeConv';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
@@ -126,6 +127,8 @@ function wrap(info: TensorInfo, backend: tf.KernelBackend): tf.Tensor4D {
 }
 
 function backpropFilterKernel(args: { inputs: NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: NamedAttrMap }): TensorInfo {
+  const fast = nativeFilterGrad(args as Parameters<typeof nativeFilterGrad>[0]);
+  if (fast) return fast;
   const attrs = args.attrs as unknown as ConvGradAttrs & { filterShape: [number, number, number, number] };
   const x = wrap(args.inputs.x as TensorInfo, args.backend);
   const dy = wrap(args.inputs.dy as TensorInfo, args.backend);
@@ -138,6 +141,8 @@ function backpropFilterKernel(args: { inputs: NamedTensorInfoMap; backend: tf.Ke
 }
 
 function backpropInputKernel(args: { inputs: NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: NamedAttrMap }): TensorInfo {
+  const fast = nativeInputGrad(args as Parameters<typeof nativeInputGrad>[0]);
+  if (fast) return fast;
   const attrs = args.attrs as unknown as ConvGradAttrs & { inputShape: [number, number, number, number] };
   const dy = wrap(args.inputs.dy as TensorInfo, args.backend);
   const filter = wrap(args.inputs.filter as TensorInfo, args.backend);
@@ -164,4 +169,5 @@ export function registerWasmTrainingKernels(): void {
   tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: backpropInputKernel as tf.KernelFunc });
   registerHeapKernels();
   registerBnKernels();
+  wrapForwardConvs();
 }

@@ -7,7 +7,7 @@
 // (and detach) the wasm memory.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { routePooled } from './bnLoops';
+import { loops } from './bnLoops';
 
 interface WasmBackendLike extends tf.KernelBackend {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
@@ -230,7 +230,7 @@ function reluPoolGrad(args: KernelArgs): TensorInfo[] {
   const y = backend.typedArrayFromHeap(yInfo);
   const dp = backend.typedArrayFromHeap(dpInfo);
   const db = new Float64Array(C);
-  routePooled(dp, y, dz, N, H, W, C, Ho, Wo, db);
+  loops().routePooled(dp, y, dz, N, H, W, C, Ho, Wo, db);
   backend.typedArrayFromHeap(dbOut).set(db);
   return [dzOut, dbOut];
 }

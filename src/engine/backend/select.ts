@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-layers';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendPreference } from '../config';
 import { registerWasmTrainingKernels } from './convGrad';
+import { nativeStatus } from './native';
 
 export interface BackendInfo {
   name: 'tensorflow' | 'wasm' | 'cpu';
@@ -43,7 +44,7 @@ async function tryWasm(): Promise<BackendInfo> {
   const threads = getThreadsCount();
   return {
     name: 'wasm',
-    detail: `wasm (tfjs-backend-wasm ${tf.version_core}, ${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'} per process; conv2d gradients supplied by Fracture CNN)`,
+    detail: `wasm (tfjs-backend-wasm ${tf.version_core}, ${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'} per process; conv2d gradients supplied by Fracture CNN; ${nativeStatus()})`,
   };
 }
 

@@ -5,7 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageSet } from '../data/imageSet';
+import { BN_APPLY, BN_MOMENTS } from '../backend/bnKernels';
 import { readPixels } from './batches';
+import { isRelu } from './fusedConvBn';
 import { layerChain } from './step';
 
 const CHUNK = 64;
@@ -29,20 +31,28 @@ export function refreshBatchNormStats(model: tfl.LayersModel, set: ImageSet, lim
   const bnAt = new Map<tfl.layers.Layer, BnLayer>(bns.map((l) => [l, { layer: l, epsilon: (l.getConfig() as { epsilon: number }).epsilon }]));
   const sums = new Map<tfl.layers.Layer, { mean: Float64Array; sq: Float64Array; n: number }>();
   const shape = model.inputs[0].shape.slice(1) as number[];
+  // On wasm, moments and normalisation (+ the ReLU after it) are one pass each over the activations.
+  const fused = tf.getBackend() === 'wasm' && !!tf.getKernel(BN_APPLY, 'wasm');
+  const channelMoments = (h: tf.Tensor): tf.Tensor[] =>
+    fused ? (tf.engine().runKernel(BN_MOMENTS, { x: h }) as tf.Tensor[]) : Object.values(tf.moments(h, h.shape.slice(0, -1).map((_, i) => i)));
   for (let start = 0; start < count; start += CHUNK) {
     const idx = picks.slice(start, start + CHUNK);
     const x = readPixels(set, idx);
     const moments: [tfl.layers.Layer, tf.Tensor, tf.Tensor][] = [];
     tf.tidy(() => {
       let h: tf.Tensor = tf.tensor(x, [idx.length, ...shape]);
-      for (const layer of chain) {
+      for (let i = 0; i < chain.length; i++) {
+        const layer = chain[i];
         const bn = bnAt.get(layer);
         if (bn) {
-          const axes = h.shape.slice(0, -1).map((_, i) => i);
-          const { mean, variance } = tf.moments(h, axes);
+          const [mean, variance] = channelMoments(h);
           moments.push([layer, tf.keep(mean), tf.keep(variance)]);
-          const w = layer.getWeights();
-          h = tf.batchNorm(h, mean, variance, w[1], w[0], bn.epsilon);
+          const [gamma, beta] = layer.getWeights();
+          const relu = fused && i + 1 < chain.length && isRelu(chain[i + 1]);
+          h = fused
+            ? (tf.engine().runKernel(BN_APPLY, { x: h, mean, variance, gamma, beta }, { epsilon: bn.epsilon, relu } as unknown as tf.NamedAttrMap) as tf.Tensor)
+            : tf.batchNorm(h, mean, variance, beta, gamma, bn.epsilon);
+          if (relu) i++;
         } else if (layer.getClassName() !== 'Dropout') {
           h = layer.apply(h, { training: false }) as tf.Tensor;
         }

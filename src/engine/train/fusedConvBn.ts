@@ -29,7 +29,8 @@ function isPlainBn(layer: tfl.layers.Layer): boolean {
   return (c.axis === -1 || c.axis === 3) && c.center && c.scale;
 }
 
-function isRelu(layer: tfl.layers.Layer): boolean {
+/** A ReLU without a cap, as a ReLU layer or a relu Activation. */
+export function isRelu(layer: tfl.layers.Layer): boolean {
   const name = layer.getClassName();
   if (name === 'ReLU') {
     const c = layer.getConfig() as { maxValue?: number | null };

@@ -1,0 +1,122 @@
+// Convolutions on the native kernels (native.ts): the forward Conv2D kernel of the wasm backend
+// for every NHWC convolution without dilation (training and inference alike), and the two gradient
+// kernels. Anything else keeps its WebAssembly path.
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { nativeKernels } from './native';
+
+interface WasmBackendLike extends tf.KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+}
+
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+
+export interface ConvAttrs {
+  strides: [number, number] | number;
+  pad: Pad;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function plain(attrs: ConvAttrs): boolean {
+  const d = attrs.dilations ?? 1;
+  const dil = Array.isArray(d) ? d : [d, d];
+  return (attrs.dataFormat ?? 'NHWC') === 'NHWC' && dil[0] === 1 && dil[1] === 1;
+}
+
+/** The shape vector the native kernels take, from tfjs's own arithmetic for output size and padding. */
+function shapeOf(xShape: number[], filterShape: number[], attrs: ConvAttrs): { info: tf.backend_util.Conv2DInfo; shape: Int32Array } {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const shape = Int32Array.of(
+    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+    info.filterHeight, info.filterWidth, info.outChannels,
+    info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
+    info.outHeight, info.outWidth,
+  );
+  return { info, shape };
+}
+
+type Args = { inputs: NamedTensorInfoMap; backend: WasmBackendLike; attrs?: NamedAttrMap };
+
+/** Conv2D {x, filter} -> y, or null when the native kernels cannot take it. */
+export function nativeConv2D(args: Args): TensorInfo | null {
+  const native = nativeKernels();
+  const attrs = args.attrs as unknown as ConvAttrs;
+  if (!native || !plain(attrs)) return null;
+  const x = args.inputs.x as TensorInfo;
+  const filter = args.inputs.filter as TensorInfo;
+  const { info, shape } = shapeOf(x.shape, filter.shape, attrs);
+  const out = args.backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
+  native.convForward(args.backend.typedArrayFromHeap(x), args.backend.typedArrayFromHeap(filter), args.backend.typedArrayFromHeap(out), shape);
+  return out;
+}
+
+/** FusedConv2D {x, filter, bias?} with a linear or ReLU activation (how tfjs-layers runs every conv2d layer), or null. */
+export function nativeFusedConv2D(args: Args): TensorInfo | null {
+  const native = nativeKernels();
+  const attrs = args.attrs as unknown as ConvAttrs & { activation?: string };
+  const act = attrs.activation ?? 'linear';
+  const bias = args.inputs.bias as TensorInfo | undefined;
+  const filter = args.inputs.filter as TensorInfo;
+  const co = filter.shape[3];
+  if (!native || (act !== 'linear' && act !== 'relu') || (bias && bias.shape.reduce((a, b) => a * b, 1) !== co)) return null;
+  const out = nativeConv2D(args);
+  if (!out || (!bias && act === 'linear')) return out;
+  native.biasAct(args.backend.typedArrayFromHeap(out), co, act === 'relu' ? 1 : 0, bias ? args.backend.typedArrayFromHeap(bias) : undefined);
+  return out;
+}
+
+/** Conv2DBackpropFilter {x, dy} -> dW, or null. */
+export function nativeFilterGrad(args: Args): TensorInfo | null {
+  const native = nativeKernels();
+  const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
+  if (!native || !plain(attrs)) return null;
+  const x = args.inputs.x as TensorInfo;
+  const dy = args.inputs.dy as TensorInfo;
+  const { shape } = shapeOf(x.shape, attrs.filterShape, attrs);
+  const out = args.backend.makeOutput(attrs.filterShape, 'float32');
+  native.convFilterGrad(args.backend.typedArrayFromHeap(x), args.backend.typedArrayFromHeap(dy), args.backend.typedArrayFromHeap(out), shape);
+  return out;
+}
+
+/** Conv2DBackpropInput {dy, filter} -> dx, or null. */
+export function nativeInputGrad(args: Args): TensorInfo | null {
+  const native = nativeKernels();
+  const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+  if (!native || !plain(attrs)) return null;
+  const dy = args.inputs.dy as TensorInfo;
+  const filter = args.inputs.filter as TensorInfo;
+  const { shape } = shapeOf(attrs.inputShape, filter.shape, attrs);
+  const out = args.backend.makeOutput(attrs.inputShape, 'float32');
+  native.convInputGrad(args.backend.typedArrayFromHeap(dy), args.backend.typedArrayFromHeap(filter), args.backend.typedArrayFromHeap(out), shape);
+  return out;
+}
+
+let wrapped = false;
+
+/**
+ * Puts the native forward convolutions in front of wasm's own Conv2D and FusedConv2D kernels,
+ * keeping each kernel's setup (it prepares XNNPACK when the backend starts) and falling back to it
+ * for what the native kernels do not take. Call before the backend is initialised.
+ */
+export function wrapForwardConvs(): void {
+  if (wrapped || !nativeKernels()) return;
+  wrapped = true;
+  for (const [name, fast] of [['Conv2D', nativeConv2D], ['FusedConv2D', nativeFusedConv2D]] as const) {
+    const original = tf.getKernel(name, 'wasm');
+    if (!original) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...original, kernelFunc: (args) => fast(args as unknown as Args) ?? (original.kernelFunc(args) as TensorInfo) });
+  }
+}
