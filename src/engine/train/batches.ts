@@ -20,24 +20,21 @@ export function planBatches(order: Int32Array, batchSize: number): BatchPlan[] {
   return out;
 }
 
-export interface PixelOptions {
-  /** When set, each image is augmented with a draw keyed by (seed, epoch, position). */
-  augment?: { seed: number; epoch: number; positions: Int32Array };
-}
-
 /** Reads images as float32 in [0,1], NHWC with one channel; never holds more than the batch. */
-export function readPixels(set: ImageSet, indices: ArrayLike<number>, options: PixelOptions = {}, bytes?: Uint8Array): Float32Array {
+export function readPixels(set: ImageSet, indices: ArrayLike<number>, bytes?: Uint8Array): Float32Array {
   const px = set.imageSize * set.imageSize;
   const raw = set.read(indices, bytes && bytes.length >= indices.length * px ? bytes.subarray(0, indices.length * px) : undefined);
   const out = new Float32Array(indices.length * px);
-  const aug = options.augment;
-  if (aug) {
-    for (let i = 0; i < indices.length; i++) {
-      const key = augmentKey(aug.seed, aug.epoch, aug.positions[i]);
-      augmentImage(raw.subarray(i * px, (i + 1) * px), set.imageSize, out.subarray(i * px, (i + 1) * px), key);
-    }
-  } else {
-    for (let i = 0; i < out.length; i++) out[i] = raw[i] / 255;
+  for (let i = 0; i < out.length; i++) out[i] = raw[i] / 255;
+  return out;
+}
+
+/** Augmented float images from gray bytes, image i drawn with the key of (seed, epoch, positions[i]). */
+export function augmentBytes(raw: Uint8Array, imageSize: number, seed: number, epoch: number, positions: ArrayLike<number>): Float32Array {
+  const px = imageSize * imageSize;
+  const out = new Float32Array(raw.length);
+  for (let i = 0; i < raw.length / px; i++) {
+    augmentImage(raw.subarray(i * px, (i + 1) * px), imageSize, out.subarray(i * px, (i + 1) * px), augmentKey(seed, epoch, positions[i]));
   }
   return out;
 }

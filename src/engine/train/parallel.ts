@@ -110,14 +110,18 @@ class ParallelExecutor implements StepExecutor {
 
   async step(batch: Shard): Promise<ShardStats> {
     const bounds = shardBounds(batch.labels.length, this.workers, this.group);
-    const px = batch.x.length / batch.labels.length;
+    // Pixels travel as floats, or as bytes that each thread augments for its own shard.
+    const pixels = batch.raw ?? batch.x;
+    const px = pixels.length / batch.labels.length;
     const replies = this.links.filter((_, k) => bounds[k + 2] > bounds[k + 1]).map((link, k) => {
       const [a, b] = [bounds[k + 1], bounds[k + 2]];
-      const x = batch.x.slice(a * px, b * px);
-      const msg: ToWorker = { type: 'step', version: this.version, x, labels: batch.labels.slice(a, b), positions: batch.positions.slice(a, b), batchSize: batch.batchSize, seed: batch.seed, epoch: batch.epoch };
-      return link.request(msg, [x.buffer]);
+      const part = pixels.slice(a * px, b * px);
+      const images = batch.raw ? { x: new Float32Array(0), raw: part as Uint8Array } : { x: part as Float32Array };
+      const msg: ToWorker = { type: 'step', version: this.version, ...images, labels: batch.labels.slice(a, b), positions: batch.positions.slice(a, b), batchSize: batch.batchSize, seed: batch.seed, epoch: batch.epoch };
+      return link.request(msg, [part.buffer as ArrayBuffer]);
     });
-    const own: Shard = { ...batch, x: batch.x.subarray(0, bounds[1] * px), labels: batch.labels.subarray(0, bounds[1]), positions: batch.positions.subarray(0, bounds[1]) };
+    const ownImages = batch.raw ? { x: batch.x, raw: batch.raw.subarray(0, bounds[1] * px) } : { x: batch.x.subarray(0, bounds[1] * px) };
+    const own: Shard = { ...batch, ...ownImages, labels: batch.labels.subarray(0, bounds[1]), positions: batch.positions.subarray(0, bounds[1]) };
     const [{ sum, stats }, answers] = await withReplies(replies, () => {
       const { grads, stats } = shardGradients(this.model, own, this.spec);
       try {

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossKind } from '../config';
+import { augmentBytes } from './batches';
 import { fusedConvRelu, fusedConvReluPool } from './fusedConv';
 import { fusedConvBnRelu } from './fusedConvBn';
 import { makeRng as rng, mixKey, Stream } from '../data/rng';
@@ -17,7 +18,13 @@ export interface LossSpec {
 }
 
 export interface Shard {
+  /** The images as float NHWC, or empty when `raw` holds them. */
   x: Float32Array;
+  /**
+   * The images as gray bytes, to be augmented (keyed by seed, epoch and position) by the thread that
+   * computes this shard: augmentation then runs on every core instead of before the step.
+   */
+  raw?: Uint8Array;
   labels: Int32Array;
   /** Epoch positions of the samples: keys for dropout masks. */
   positions: Int32Array;
@@ -25,6 +32,13 @@ export interface Shard {
   batchSize: number;
   seed: number;
   epoch: number;
+}
+
+/** The shard's float images: x, or its raw bytes augmented here. */
+function shardPixels(model: tfl.LayersModel, shard: Shard): Float32Array {
+  if (!shard.raw) return shard.x;
+  const size = model.inputs[0].shape[1] as number;
+  return augmentBytes(shard.raw, size, shard.seed, shard.epoch, shard.positions);
 }
 
 export interface ShardStats {
@@ -133,7 +147,7 @@ export function shardGradients(model: tfl.LayersModel, shard: Shard, spec: LossS
   let lossSumT: tf.Scalar | undefined;
   let correctT: tf.Scalar | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const probs = forward(model, inputTensor(model, shard.x, n), true, shard);
+    const probs = forward(model, inputTensor(model, shardPixels(model, shard), n), true, shard);
     const { perSample, correct } = lossTerms(probs, shard.labels, spec);
     const sum = tf.sum(perSample) as tf.Scalar;
     lossSumT = tf.keep(tf.clone(sum));

@@ -134,10 +134,10 @@ export async function trainModel(
         const t0 = performance.now();
         optimizer.lr = lrScale * learningRateAt(config.lrSchedule, config.learningRate, step++, batchesPerEpoch, totalSteps);
         const { indices, positions } = plan[b];
-        const augment = config.augment ? { seed: config.seed, epoch, positions } : undefined;
-        const x = readPixels(train, indices, { augment });
+        // Augmented batches go out as bytes: each thread augments its own shard (keyed by seed, epoch and position).
+        const images = config.augment ? { x: new Float32Array(0), raw: train.read(indices) } : { x: readPixels(train, indices) };
         const labels = labelsAt(train, indices);
-        const stats = await executor.step({ x, labels, positions, batchSize: labels.length, seed: config.seed, epoch });
+        const stats = await executor.step({ ...images, labels, positions, batchSize: labels.length, seed: config.seed, epoch });
         checkLoss(stats.lossSum, epoch, config.learningRate);
         sum.lossSum += stats.lossSum;
         sum.correct += stats.correct;
