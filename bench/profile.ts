@@ -1,7 +1,10 @@
-// Where a training step's time goes: per-kernel milliseconds of one batch of the seed CNN,
-// measured with tf.profile on the current backend. `node --import tsx bench/profile.ts [size] [batch]`
+// Where a training step's time goes: per-kernel milliseconds of one shard of the default model
+// (radnet), measured with tf.profile on the current backend.
+// `node --import tsx bench/profile.ts [size] [batch] [backend] [seed|radnet]`
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/engine/backend/select';
+import { nativeKernels } from '../src/engine/backend/native';
+import { buildRadNet } from '../src/engine/model/radnet';
 import { buildSeedCnn } from '../src/engine/model/seedCnn';
 import { FlatAdam } from '../src/engine/train/adam';
 import { shardGradients, trainableVariables } from '../src/engine/train/step';
@@ -9,11 +12,18 @@ import type { Shard } from '../src/engine/train/step';
 import type { BenchRow } from './row';
 import { syntheticXrays } from './trainSupport';
 
-// 'forward' is the fused conv + ReLU training op (a custom gradient) around its FusedConv2D.
-const COMPOSITE = new Set(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'forward']);
+/**
+ * Kernels that tf.profile lists beside the kernels they are built from, counted once: 'forward', the
+ * fused training ops (custom gradients) around their kernels, and without the native kernels the
+ * convolution gradients, which are then built from other kernels.
+ */
+function composite(): Set<string> {
+  return new Set(nativeKernels() ? ['forward'] : ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'forward']);
+}
 
-export async function profileStep(size: number, batch: number, steps = 3): Promise<{ totalMs: number; kernels: [string, number, number][] }> {
-  const model = buildSeedCnn(size, 2, 42);
+export async function profileStep(size: number, batch: number, steps = 3, preset: 'seed' | 'radnet' = 'radnet'): Promise<{ totalMs: number; kernels: [string, number, number][] }> {
+  const COMPOSITE = composite();
+  const model = preset === 'radnet' ? buildRadNet(size, 2, 42) : buildSeedCnn(size, 2, 42);
   const vars = trainableVariables(model);
   const adam = new FlatAdam(vars, new Float32Array(FlatAdam.total(vars)), 0.001);
   const set = syntheticXrays(batch, size, 3);
@@ -50,13 +60,16 @@ export async function profileStep(size: number, batch: number, steps = 3): Promi
 /** The bench section: where one training step's time goes, so a missed speed target shows its bound. */
 export async function benchProfile(report: (row: BenchRow) => void): Promise<void> {
   await initBackend('wasm');
-  const p = await profileStep(48, 32);
+  // One thread's shard of a step of the default model: 16 of a batch of 32 on two threads.
+  const p = await profileStep(64, 16);
   const section = 'profile';
-  report({ section, name: 'wasm, one thread: training step of 32 imgs 48x48 (tf.profile)', value: p.totalMs, unit: 'ms' });
+  report({ section, name: `wasm, one thread, ${nativeKernels() ? `native kernels ${nativeKernels()?.isa()}` : 'WebAssembly kernels'}: radnet training step of 16 imgs 64x64 (tf.profile)`, value: p.totalMs, unit: 'ms' });
   const notes: Record<string, string> = {
-    Conv2D: 'the filter and input gradients, computed as convolutions',
-    FusedConv2D: 'forward conv + bias + ReLU',
-    BatchMatMul: 'first conv filter gradient (im2col) and dense layers',
+    Conv2D: 'forward convolutions',
+    Conv2DBackpropInput: 'input gradients of the convolutions',
+    Conv2DBackpropFilter: 'filter gradients of the convolutions',
+    FractureBnReluGrad: 'batch norm + ReLU (+ pool) backward',
+    FractureBnRelu: 'batch norm + ReLU forward',
   };
   for (const [name, ms] of p.kernels.slice(0, 6)) {
     report({ section, name: `  kernel ${name}`, value: ms, unit: 'ms', baseline: p.totalMs, baselineName: 'share of the step', ratio: ms / p.totalMs, note: notes[name] });
@@ -66,12 +79,12 @@ export async function benchProfile(report: (row: BenchRow) => void): Promise<voi
 }
 
 async function main(): Promise<void> {
-  const size = Number(process.argv[2] ?? 48);
-  const batch = Number(process.argv[3] ?? 32);
+  const size = Number(process.argv[2] ?? 64);
+  const batch = Number(process.argv[3] ?? 16);
   const info = await initBackend((process.argv[4] as 'wasm' | 'cpu') ?? 'wasm');
   console.log(info.detail);
   const cpu0 = process.cpuUsage();
-  const p = await profileStep(size, batch);
+  const p = await profileStep(size, batch, 3, process.argv[5] === 'seed' ? 'seed' : 'radnet');
   const cpu = process.cpuUsage(cpu0);
   console.log(`step ${p.totalMs.toFixed(1)} ms wall (profiled), cpu ${((cpu.user + cpu.system) / 1000 / 4).toFixed(1)} ms/step`);
   const sum = p.kernels.reduce((a, k) => a + k[1], 0);

@@ -2,7 +2,10 @@ import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import { initBackend } from '../../src/engine/backend/select';
 import { resolveConfig } from '../../src/engine/config';
-import { shardBounds } from '../../src/engine/train/parallel';
+import { buildRadNet } from '../../src/engine/model/radnet';
+import { batchNormLayers, refreshBatchNormStats } from '../../src/engine/train/bnStats';
+import { LocalExecutor } from '../../src/engine/train/executor';
+import { createParallelExecutor, shardBounds, sharedAdam } from '../../src/engine/train/parallel';
 import { trainModel } from '../../src/engine/train/train';
 import { flatWeights, squares, tinyCnn } from './trainHelpers';
 
@@ -69,4 +72,29 @@ test('cancelling a data-parallel run stops within one batch and shuts its worker
   assert.equal(after, 0);
   assert.equal(r.history.length, 0);
   model.dispose();
+});
+
+test('batch-norm statistics refreshed over 2 threads equal those of one thread, and replace the initial ones', async () => {
+  // 150 images: three chunks of 64, 64 and 22, so each thread gets a share and the last chunk is short.
+  const train = squares(150, 32, 75, (i) => i % 2);
+  const refreshed = async (workers: number) => {
+    const model = buildRadNet(32, 2, 3);
+    const executor = workers === 1 ? new LocalExecutor(model, sharedAdam(model, 0.001), spec) : await createParallelExecutor(model, sharedAdam(model, 0.001), spec, workers);
+    try {
+      assert.equal(await refreshBatchNormStats(model, train, (chunks) => executor.batchNormMoments(chunks)), true);
+    } finally {
+      await executor.close();
+    }
+    const stats = batchNormLayers(model).flatMap((l) => l.getWeights().slice(2).map((w) => Float32Array.from(w.dataSync())));
+    model.dispose();
+    return stats;
+  };
+  const spec = { kind: 'crossentropy' as const, gamma: 2, numClasses: 2 };
+  const one = await refreshed(1);
+  const two = await refreshed(2);
+  assert.equal(one.length, 8, 'moving mean and variance of four batch-norm layers');
+  one.forEach((arr, i) => arr.forEach((v, j) => assert.ok(Math.abs(v - two[i][j]) <= 1e-6 * Math.max(1, Math.abs(v)), `statistic ${i}[${j}]: ${v} vs ${two[i][j]}`)));
+  // Moving statistics start at mean 0 and variance 1: the refresh replaced them.
+  assert.ok(one[0].every((m) => m !== 0), 'means were set');
+  assert.ok(one[1].every((v) => v > 0 && v !== 1), 'variances were set');
 });

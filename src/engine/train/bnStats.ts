@@ -12,71 +12,87 @@ import { layerChain } from './step';
 
 const CHUNK = 64;
 
-interface BnLayer {
-  layer: tfl.layers.Layer;
-  epsilon: number;
-}
-
 export function batchNormLayers(model: tfl.LayersModel): tfl.layers.Layer[] {
   return model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
 }
 
-/** Sets every BatchNormalization layer's moving mean and variance from up to `limit` images of `set` (spread evenly). */
-export function refreshBatchNormStats(model: tfl.LayersModel, set: ImageSet, limit = 512): boolean {
+/**
+ * For each BatchNormalization layer in model order, the channel means then variances of its input
+ * over these n images, run as in training (each layer normalised by the images' own statistics).
+ */
+export function chunkMoments(model: tfl.LayersModel, x: Float32Array, n: number): Float32Array {
   const chain = layerChain(model);
-  const bns = batchNormLayers(model);
-  if (!chain || bns.length === 0 || set.size === 0) return false;
-  const count = Math.min(limit, set.size);
-  const picks = Array.from({ length: count }, (_, i) => Math.floor((i * set.size) / count));
-  const bnAt = new Map<tfl.layers.Layer, BnLayer>(bns.map((l) => [l, { layer: l, epsilon: (l.getConfig() as { epsilon: number }).epsilon }]));
-  const sums = new Map<tfl.layers.Layer, { mean: Float64Array; sq: Float64Array; n: number }>();
+  if (!chain) throw new Error('batch-norm statistics need a plain chain of layers');
   const shape = model.inputs[0].shape.slice(1) as number[];
   // On wasm, moments and normalisation (+ the ReLU after it) are one pass each over the activations.
   const fused = tf.getBackend() === 'wasm' && !!tf.getKernel(BN_APPLY, 'wasm');
   const channelMoments = (h: tf.Tensor): tf.Tensor[] =>
     fused ? (tf.engine().runKernel(BN_MOMENTS, { x: h }) as tf.Tensor[]) : Object.values(tf.moments(h, h.shape.slice(0, -1).map((_, i) => i)));
+  const parts = tf.tidy(() => {
+    const out: tf.Tensor[] = [];
+    let h: tf.Tensor = tf.tensor(x, [n, ...shape]);
+    for (let i = 0; i < chain.length; i++) {
+      const layer = chain[i];
+      if (layer.getClassName() === 'BatchNormalization') {
+        const [mean, variance] = channelMoments(h);
+        out.push(mean, variance);
+        const [gamma, beta] = layer.getWeights();
+        const epsilon = (layer.getConfig() as { epsilon: number }).epsilon;
+        const relu = fused && i + 1 < chain.length && isRelu(chain[i + 1]);
+        h = fused
+          ? (tf.engine().runKernel(BN_APPLY, { x: h, mean, variance, gamma, beta }, { epsilon, relu } as unknown as tf.NamedAttrMap) as tf.Tensor)
+          : tf.batchNorm(h, mean, variance, beta, gamma, epsilon);
+        if (relu) i++;
+      } else if (layer.getClassName() !== 'Dropout') {
+        h = layer.apply(h, { training: false }) as tf.Tensor;
+      }
+    }
+    return tf.concat(out);
+  });
+  const values = parts.dataSync() as Float32Array;
+  parts.dispose();
+  return values;
+}
+
+/** Computes chunkMoments for each chunk of images, on whatever threads it has. */
+export type MomentsOf = (chunks: { x: Float32Array; n: number }[]) => Promise<Float32Array[]>;
+
+/**
+ * Sets every BatchNormalization layer's moving mean and variance from up to `limit` images of `set`
+ * (spread evenly), in chunks of CHUNK images: the mean of the chunks' moments.
+ */
+export async function refreshBatchNormStats(model: tfl.LayersModel, set: ImageSet, momentsOf?: MomentsOf, limit = 512): Promise<boolean> {
+  const bns = batchNormLayers(model);
+  if (!layerChain(model) || bns.length === 0 || set.size === 0) return false;
+  const count = Math.min(limit, set.size);
+  const picks = Array.from({ length: count }, (_, i) => Math.floor((i * set.size) / count));
+  const chunks: { x: Float32Array; n: number }[] = [];
   for (let start = 0; start < count; start += CHUNK) {
     const idx = picks.slice(start, start + CHUNK);
-    const x = readPixels(set, idx);
-    const moments: [tfl.layers.Layer, tf.Tensor, tf.Tensor][] = [];
-    tf.tidy(() => {
-      let h: tf.Tensor = tf.tensor(x, [idx.length, ...shape]);
-      for (let i = 0; i < chain.length; i++) {
-        const layer = chain[i];
-        const bn = bnAt.get(layer);
-        if (bn) {
-          const [mean, variance] = channelMoments(h);
-          moments.push([layer, tf.keep(mean), tf.keep(variance)]);
-          const [gamma, beta] = layer.getWeights();
-          const relu = fused && i + 1 < chain.length && isRelu(chain[i + 1]);
-          h = fused
-            ? (tf.engine().runKernel(BN_APPLY, { x: h, mean, variance, gamma, beta }, { epsilon: bn.epsilon, relu } as unknown as tf.NamedAttrMap) as tf.Tensor)
-            : tf.batchNorm(h, mean, variance, beta, gamma, bn.epsilon);
-          if (relu) i++;
-        } else if (layer.getClassName() !== 'Dropout') {
-          h = layer.apply(h, { training: false }) as tf.Tensor;
-        }
-      }
-    });
-    for (const [layer, mean, variance] of moments) {
-      const m = mean.dataSync();
-      const v = variance.dataSync();
-      const acc = sums.get(layer) ?? { mean: new Float64Array(m.length), sq: new Float64Array(m.length), n: 0 };
-      for (let c = 0; c < m.length; c++) {
-        acc.mean[c] += m[c] * idx.length;
-        acc.sq[c] += v[c] * idx.length;
-      }
-      acc.n += idx.length;
-      sums.set(layer, acc);
-      tf.dispose([mean, variance]);
-    }
+    chunks.push({ x: readPixels(set, idx), n: idx.length });
   }
-  for (const [layer, acc] of sums) {
+  const moments = momentsOf ? await momentsOf(chunks) : chunks.map((c) => chunkMoments(model, c.x, c.n));
+  const widths = bns.map((l) => l.getWeights()[0].shape[0]);
+  let offset = 0;
+  for (const [k, layer] of bns.entries()) {
+    const C = widths[k];
+    const mean = new Float64Array(C);
+    const sq = new Float64Array(C);
+    let total = 0;
+    for (const [j, m] of moments.entries()) {
+      const n = chunks[j].n;
+      for (let c = 0; c < C; c++) {
+        mean[c] += m[offset + c] * n;
+        sq[c] += m[offset + C + c] * n;
+      }
+      total += n;
+    }
+    offset += 2 * C;
     const [gamma, beta] = layer.getWeights();
-    const mean = tf.tensor1d(Float32Array.from(acc.mean, (v) => v / acc.n));
-    const variance = tf.tensor1d(Float32Array.from(acc.sq, (v) => v / acc.n));
-    layer.setWeights([gamma, beta, mean, variance]);
-    tf.dispose([mean, variance]);
+    const meanT = tf.tensor1d(Float32Array.from(mean, (v) => v / total));
+    const varT = tf.tensor1d(Float32Array.from(sq, (v) => v / total));
+    layer.setWeights([gamma, beta, meanT, varT]);
+    tf.dispose([meanT, varT]);
   }
   return true;
 }

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { FlatAdam } from './adam';
+import { chunkMoments } from './bnStats';
 import { evaluateShard, predictShard, shardGradients } from './step';
 import type { LossSpec, Shard, ShardStats } from './step';
 
@@ -12,6 +13,8 @@ export interface StepExecutor {
   evaluate(x: Float32Array, labels: Int32Array): Promise<ShardStats>;
   /** Class probabilities of n images (inference mode), row-major [n, classes]. */
   predict(x: Float32Array, n: number): Promise<Float32Array>;
+  /** chunkMoments (bnStats.ts) of each chunk, spread over the threads. */
+  batchNormMoments(chunks: { x: Float32Array; n: number }[]): Promise<Float32Array[]>;
   readonly workers: number;
   /** Hands the model's current non-trainable weights (batch-norm statistics) to every thread that computes. */
   syncFrozen(): Promise<void>;
@@ -41,6 +44,10 @@ export class LocalExecutor implements StepExecutor {
 
   async predict(x: Float32Array, n: number): Promise<Float32Array> {
     return predictShard(this.model, x, n);
+  }
+
+  async batchNormMoments(chunks: { x: Float32Array; n: number }[]): Promise<Float32Array[]> {
+    return chunks.map((c) => chunkMoments(this.model, c.x, c.n));
   }
 
   async syncFrozen(): Promise<void> {}

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GHOST_BATCH } from '../backend/bnKernels';
 import { FlatAdam } from './adam';
-import { batchNormLayers, flatFrozenWeights } from './bnStats';
+import { batchNormLayers, chunkMoments, flatFrozenWeights } from './bnStats';
 import type { StepExecutor } from './executor';
 import type { FromWorker, ToWorker } from './protocol';
 import { evaluateShard, predictShard, shardGradients, trainableVariables } from './step';
@@ -176,6 +176,22 @@ class ParallelExecutor implements StepExecutor {
       out.set(reply.probs, bounds[k + 1] * classes);
     }
     return out;
+  }
+
+  async batchNormMoments(chunks: { x: Float32Array; n: number }[]): Promise<Float32Array[]> {
+    // Chunk j goes to thread j mod workers (thread 0 is this one); results come back in chunk order.
+    const threadOf = (j: number) => j % this.workers;
+    const replies = this.links.map((link, k) => {
+      const mine = chunks.filter((_, j) => threadOf(j) === k + 1);
+      return mine.length ? link.request({ type: 'moments', version: this.version, chunks: mine }) : Promise.resolve<FromWorker>({ type: 'moments', moments: [] });
+    });
+    const [own, answers] = await withReplies(replies, () => chunks.filter((_, j) => threadOf(j) === 0).map((c) => chunkMoments(this.model, c.x, c.n)));
+    const byThread = [own, ...answers.map((a) => {
+      if (a.type !== 'moments') throw new Error(`unexpected reply ${a.type}`);
+      return a.moments;
+    })];
+    const next = byThread.map(() => 0);
+    return chunks.map((_, j) => byThread[threadOf(j)][next[threadOf(j)]++]);
   }
 
   async syncFrozen(): Promise<void> {

@@ -40,11 +40,19 @@ export interface PredictMessage {
   n: number;
 }
 
-export type ToWorker = InitMessage | StepMessage | EvalMessage | PredictMessage | FrozenMessage;
+/** Chunks of images whose batch-norm moments (bnStats.ts chunkMoments) the worker computes. */
+export interface MomentsMessage {
+  type: 'moments';
+  version: number;
+  chunks: { x: Float32Array; n: number }[];
+}
+
+export type ToWorker = InitMessage | StepMessage | EvalMessage | PredictMessage | FrozenMessage | MomentsMessage;
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'grads'; grads: Float32Array; lossSum: number; correct: number }
   | { type: 'evaluated'; lossSum: number; correct: number }
   | { type: 'predicted'; probs: Float32Array }
+  | { type: 'moments'; moments: Float32Array[] }
   | { type: 'error'; message: string };

@@ -164,7 +164,7 @@ export async function trainModel(
       }
       checkWeights(model, epoch, config.learningRate);
       const v0 = performance.now();
-      if (hasBn && refreshBatchNormStats(model, train)) await executor.syncFrozen();
+      if (hasBn && (await refreshBatchNormStats(model, train, (chunks) => executor.batchNormMoments(chunks)))) await executor.syncFrozen();
       const v = val.size > 0 ? validationFigures(val.labels, await predictSet(model, val, EVAL_CHUNK, executor), numClasses, positiveClass) : undefined;
       valSeconds = (performance.now() - v0) / 1000;
       const metrics: EpochMetrics = {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../backend/select';
 import type { BackendPreference } from '../config';
-import { loadFrozenWeights } from './bnStats';
+import { chunkMoments, loadFrozenWeights } from './bnStats';
 import type { FromWorker, InitMessage, ToWorker } from './protocol';
 import { evaluateShard, predictShard, shardGradients, trainableVariables } from './step';
 
@@ -58,6 +58,7 @@ async function handle(msg: ToWorker): Promise<FromWorker> {
     tf.dispose(grads);
     return { type: 'grads', grads: flat, ...stats };
   }
+  if (msg.type === 'moments') return { type: 'moments', moments: msg.chunks.map((c) => chunkMoments(model as tfl.LayersModel, c.x, c.n)) };
   if (msg.type === 'predict') return { type: 'predicted', probs: predictShard(model, msg.x, msg.n) };
   return { type: 'evaluated', ...evaluateShard(model, msg.x, msg.labels, init.spec) };
 }
