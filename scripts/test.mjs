@@ -26,6 +26,9 @@ function findTests(dir) {
 
 const only = process.argv.slice(2);
 if (!ensureDebianPackages()) process.exit(1);
+// `npm install` builds the native training kernels when a compiler is there; one installed just now
+// (above) builds them here, so the tests run the kernels a user's install gets.
+if (!existsSync(join(root, 'native', 'build', 'Release', 'fracture_kernels.node'))) run(process.execPath, ['scripts/native.mjs']);
 // The whole suite (and so CI) first checks types and lint: a finding fails the run. A subset skips
 // them to stay quick; `npm run typecheck` and `npm run lint` run them alone.
 if (only.length === 0) {
