@@ -52,6 +52,12 @@ describe('model health warnings', () => {
     for (const setting of ['fractureCnn.model', 'fractureCnn.sampling', 'fractureCnn.augment']) assert.ok(!told.includes(setting), `${setting} was already on: ${told}`);
     for (const setting of ['fractureCnn.pretrained', 'fractureCnn.imageSize']) assert.ok(told.includes(setting), setting);
     assert.match(told, /more images of the rarer class/);
+    // "auto" weighting applies no weights at an imbalance of 2x or less: balancing is still advice then.
+    const seedAuto = { ...resolveConfig({ model: 'seed', pretrained: false }), classWeighting: 'auto' as const };
+    const unweighted = modelWarnings(rep, { ...seedAuto, appliedClassWeights: null }).map((w) => w.suggestion).join(' ');
+    assert.ok(unweighted.includes('fractureCnn.classWeighting'), unweighted);
+    const weighted = modelWarnings(rep, { ...seedAuto, appliedClassWeights: [0.7, 1.4] }).map((w) => w.suggestion).join(' ');
+    assert.ok(!weighted.includes('fractureCnn.classWeighting'), weighted);
   });
 
   it('says nothing about a model that separates the classes', () => {

@@ -5,7 +5,13 @@ import type { TrainConfig } from '../config';
 import type { EvalReport, ModelWarning } from '../types';
 
 /** The settings a run trained with that the advice depends on; unknown (an old run) advises everything. */
-export type TrainedWith = Partial<Pick<TrainConfig, 'model' | 'augment' | 'sampling' | 'classWeighting' | 'pretrained' | 'imageSize' | 'baseModel'>>;
+export type TrainedWith = Partial<Pick<TrainConfig, 'model' | 'augment' | 'sampling' | 'classWeighting' | 'pretrained' | 'imageSize' | 'baseModel'>> & {
+  /**
+   * The class weights training applied, null for none; absent when unknown (then any weighting
+   * setting but "none" counts as applied). "auto" applies weights only above a 2x imbalance.
+   */
+  appliedClassWeights?: number[] | null;
+};
 
 /** At least this share of test predictions in one class means the model hardly tells classes apart... */
 export const ONE_CLASS_PREDICTED_SHARE = 0.95;
@@ -33,7 +39,8 @@ const MORE_IMAGES = 'more images of the rarer class';
 function remedies(w: TrainedWith | undefined, moreImages = true): string {
   const tries: string[] = [];
   if (w?.model !== 'radnet') tries.push(DEFAULT_MODEL);
-  if (!w || (w.sampling !== 'balanced' && w.classWeighting === 'none')) tries.push(BALANCED);
+  const weighted = w?.appliedClassWeights !== undefined ? w.appliedClassWeights !== null : w?.classWeighting !== 'none';
+  if (!w || (w.sampling !== 'balanced' && !weighted)) tries.push(BALANCED);
   if (!w?.augment) tries.push(AUGMENT);
   if (!w || (w.model === 'radnet' && !w.pretrained && !w.baseModel)) tries.push(PRETRAINED);
   if (!w || (w.imageSize ?? 0) < 128) tries.push(LARGER_INPUT);

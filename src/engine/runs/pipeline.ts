@@ -200,7 +200,7 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
     if (result.cancelled || signal?.aborted) return await endCancelled(record, writer);
 
     const evalStart = performance.now();
-    const evaluated = await evaluateSplits(model, data, classes, config, backend.name);
+    const evaluated = await evaluateSplits(model, data, classes, config, backend.name, result.classWeights ?? null);
     record.metrics = evaluated.metrics;
     if (classes.length === 2) {
       const localization = await localizationScore(model, datasetFolder, data.test, positiveClassIndex(classes), config.tta).catch((err: unknown) => {
@@ -277,7 +277,7 @@ const PARALLEL_EVAL_MIN_IMAGES = 1000;
  * Chooses the decision threshold on the validation split (two classes), then evaluates the test
  * split with it. Both use the same test-time augmentation, so the threshold fits the scores it cuts.
  */
-async function evaluateSplits(model: tfl.LayersModel, data: LoadedDataset, classes: string[], config: TrainConfig, backend: string): Promise<{ metrics: EvalReport; predictions: PredictionSplit[] }> {
+async function evaluateSplits(model: tfl.LayersModel, data: LoadedDataset, classes: string[], config: TrainConfig, backend: string, appliedClassWeights: number[] | null): Promise<{ metrics: EvalReport; predictions: PredictionSplit[] }> {
   const { val, test } = data;
   const batchSize = Math.max(32, config.batchSize);
   const workers = resolveWorkers(config.workers, backend);
@@ -286,7 +286,7 @@ async function evaluateSplits(model: tfl.LayersModel, data: LoadedDataset, class
     let threshold: DecisionThreshold | undefined;
     const valProbs = val.size > 0 ? await predictSet(model, val, batchSize, pool, config.tta) : new Float32Array(0);
     if (classes.length === 2 && val.size > 0) threshold = chooseThreshold(val.labels, valProbs, positiveClassIndex(classes), config.targetSensitivity);
-    const scored = await scoreSet(model, test, classes, { batchSize, pool, tta: config.tta, threshold, seed: config.seed, resamples: config.bootstrapResamples, trainedWith: config });
+    const scored = await scoreSet(model, test, classes, { batchSize, pool, tta: config.tta, threshold, seed: config.seed, resamples: config.bootstrapResamples, trainedWith: { ...config, appliedClassWeights } });
     const rows = (split: 'val' | 'test', set: ImageSet, probabilities: Float32Array): PredictionSplit => ({
       split,
       paths: set.paths.map((p) => relative(data.report.root, p).split(sep).join('/')),

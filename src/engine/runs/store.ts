@@ -57,7 +57,7 @@ export async function readRun(runFolder: string): Promise<RunRecord> {
   // Sorting by start time must not trip over a record without one.
   if (typeof record.startedAt !== 'string') record.startedAt = '';
   // Runs recorded before their metrics carried warnings get them now: a useless model is flagged whenever it was trained.
-  if (record.metrics && !record.metrics.warnings) record.metrics.warnings = modelWarnings(record.metrics, record.config);
+  if (record.metrics && !record.metrics.warnings) record.metrics.warnings = modelWarnings(record.metrics, { ...record.config, appliedClassWeights: record.classWeights ?? null });
   if (record.state === 'running' && !runIsLive(record, runFolder)) {
     return { ...record, state: 'failed', error: record.error ?? `Interrupted: the training process (pid ${record.pid ?? '?'}) is no longer running.` };
   }

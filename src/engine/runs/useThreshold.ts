@@ -59,7 +59,7 @@ export async function useThreshold(runFolder: string, value: number): Promise<Ru
     threshold,
     seed: old.intervals?.seed ?? record.config.seed,
     resamples: old.intervals?.resamples ?? record.config.bootstrapResamples ?? 0,
-    trainedWith: record.config,
+    trainedWith: { ...record.config, appliedClassWeights: record.classWeights ?? null },
   });
   if (old.tta) metrics.tta = true;
   if (old.localization) metrics.localization = old.localization;
