@@ -1,5 +1,6 @@
 // A run that completed with a useless model, in real Chromium: the badge is not the green of
-// success, and a card says what is wrong and what to try. A good run keeps the plain badge.
+// success, and a card says what is wrong and what to try. A good run keeps the plain badge. The
+// run picker names what each run is.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -71,6 +72,23 @@ describe('dashboard webview: a model that is not usable', () => {
     assert.deepEqual(view.pageErrors, []);
     assert.deepEqual(await view.cspViolations(), []);
     await view.screenshot('dashboard-model-not-usable-dark.png');
+    await view.close();
+  });
+
+  it('labels cross-validation runs in the run picker: the summary and each fold', async () => {
+    const base = completedState();
+    const [one, two] = [base.runs[1], { ...base.runs[1], id: `${base.runs[1].id}-b` }];
+    const runs = [
+      { ...one, id: 'cv-summary', crossValidation: { folds: 2, runIds: [one.id, two.id], completed: 2, figures: [] } },
+      { ...one, fold: { index: 0, count: 2, group: 'cv-summary' } },
+      { ...two, fold: { index: 1, count: 2, group: 'cv-summary' } },
+    ];
+    const view = await open({ ...base, runs });
+    const options = await view.page.$$eval('#run-picker vscode-option', (os) => os.map((o) => o.textContent?.trim()));
+    assert.match(options[0] ?? '', / · 2-fold cross-validation summary · completed/);
+    assert.match(options[1] ?? '', / · fold 1\/2 · completed · accuracy /);
+    assert.match(options[2] ?? '', / · fold 2\/2 · completed · accuracy /);
+    assert.deepEqual(view.pageErrors, []);
     await view.close();
   });
 

@@ -6,7 +6,11 @@ import { dateTime, percent } from '../shared/format';
 import { dropdownValue, setDropdownOptions, Tags } from '../shared/toolkit';
 
 export function runLabel(r: RunSummary): string {
-  const parts = [dateTime(r.startedAt), r.state === 'completed' && modelUnusable(r.warnings) ? 'completed, model not usable' : r.state];
+  const parts = [dateTime(r.startedAt)];
+  // Cross-validation writes one run per fold and a summary: say which each is.
+  if (r.crossValidation) parts.push(`${r.crossValidation.folds}-fold cross-validation summary`);
+  else if (r.fold) parts.push(`fold ${r.fold.index + 1}/${r.fold.count}`);
+  parts.push(r.state === 'completed' && modelUnusable(r.warnings) ? 'completed, model not usable' : r.state);
   if (r.testAccuracy !== undefined) parts.push(`accuracy ${percent(r.testAccuracy)}`);
   else if (r.state === 'running') parts.push(`epoch ${r.epochsRun}`);
   return parts.join(' · ');
