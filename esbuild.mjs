@@ -1,6 +1,6 @@
 // One build for the three programs: the extension host bundle, the training process
 // (with the CLI beside it, they share the engine), and the webview bundles.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -78,8 +78,11 @@ if (watch) {
 const nativeBuilt = 'native/build/Release/fracture_kernels.node';
 // A running training process has the old file mapped: overwriting it in place would crash that
 // process, so the new one is written beside it and renamed over it (a new file, the old one lives on).
-if (existsSync(nativeBuilt)) {
-  const target = 'dist/native/fracture_kernels.node';
+const target = 'dist/native/fracture_kernels.node';
+if (!existsSync(nativeBuilt)) {
+  // No build (no compiler, or a failed rebuild): an old copy must not pass for the current one.
+  rmSync(target, { force: true });
+} else {
   mkdirSync('dist/native', { recursive: true });
   if (!existsSync(target) || !readFileSync(target).equals(readFileSync(nativeBuilt))) {
     copyFileSync(nativeBuilt, `${target}.tmp`);

@@ -4,8 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = join(root, 'native');
 
 function nodeGyp() {
@@ -32,11 +33,11 @@ if (process.env.FRACTURE_CNN_NATIVE === '0') {
 }
 const gyp = nodeGyp();
 const r = gyp
-  ? spawnSync(process.execPath, [gyp, 'rebuild', ...(nodeDir() ? [`--nodedir=${nodeDir()}`] : [])], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
+  ? spawnSync(process.execPath, [gyp, 'rebuild', ...(nodeDir() ? [`--nodedir=${nodeDir()}`] : [])], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 300_000 })
   : { status: 1, stderr: 'node-gyp not found' };
 if (r.status === 0 && existsSync(join(dir, 'build', 'Release', 'fracture_kernels.node'))) {
   console.log('fracture-cnn: native kernels built (native/build/Release/fracture_kernels.node).');
 } else {
   const why = String(r.stderr ?? r.error ?? '').split('\n').filter((l) => /error|not found/i.test(l)).slice(0, 3).join(' | ') || `exit ${r.status}`;
-  console.warn(`fracture-cnn: native kernels not built (${why}); training uses the WebAssembly kernels, about 3x slower. A C compiler (Debian: build-essential) fixes this: npm rebuild.`);
+  console.warn(`fracture-cnn: native kernels not built (${why}); training uses the WebAssembly kernels, about 3x slower. A C compiler (Linux: gcc and make, e.g. Debian's build-essential; macOS: the Xcode command-line tools) and \`npm rebuild\` fix this.`);
 }

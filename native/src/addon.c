@@ -84,8 +84,18 @@ static int read_shape(call *c, size_t i, conv_shape *s) {
   if (!v) return 0;
   *s = (conv_shape){v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]};
   int ok = s->n > 0 && s->h > 0 && s->w > 0 && s->ci > 0 && s->kh > 0 && s->kw > 0 && s->co > 0 && s->sh > 0 && s->sw > 0 && s->ho > 0 && s->wo > 0;
-  if (!ok) fail(c, "a convolution shape must be positive");
-  return ok;
+  if (!ok) {
+    fail(c, "a convolution shape must be positive");
+    return 0;
+  }
+  /* Sizes the kernels' int indices hold: patch length, output pixels, and paddings of sane size. */
+  const long long limit = 1LL << 30;
+  if ((long long)s->kh * s->kw * s->ci >= limit || (long long)s->n * s->ho * s->wo >= limit || (long long)s->n * s->h * s->w >= limit ||
+      s->pt <= -(1 << 24) || s->pt >= (1 << 24) || s->pl <= -(1 << 24) || s->pl >= (1 << 24)) {
+    fail(c, "a convolution shape is too large");
+    return 0;
+  }
+  return 1;
 }
 
 static size_t in_len(const conv_shape *s) { return (size_t)s->n * s->h * s->w * s->ci; }
@@ -181,7 +191,7 @@ static napi_value relu_mask_js(napi_env env, napi_callback_info info) {
 static napi_value route_pooled_js(napi_env env, napi_callback_info info) {
   call c = begin(env, info);
   int N = integer(&c, 3), H = integer(&c, 4), W = integer(&c, 5), C = integer(&c, 6), Ho = integer(&c, 7), Wo = integer(&c, 8);
-  if (!c.failed && (N <= 0 || C <= 0 || Ho <= 0 || Wo <= 0 || 2 * Ho > H || 2 * Wo > W)) fail(&c, "pool shape must be positive with 2*Ho <= H and 2*Wo <= W");
+  if (!c.failed && (N <= 0 || C <= 0 || Ho <= 0 || Wo <= 0 || Ho > H / 2 || Wo > W / 2)) fail(&c, "pool shape must be positive with 2*Ho <= H and 2*Wo <= W");
   if (c.failed) return 0;
   float *g = array(&c, 0, napi_float32_array, (size_t)N * Ho * Wo * C);
   float *a = array(&c, 1, napi_float32_array, (size_t)N * H * W * C), *out = array(&c, 2, napi_float32_array, (size_t)N * H * W * C);

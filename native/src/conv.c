@@ -30,9 +30,10 @@ static void im2col(const conv_shape *s, const float *x, int p0, int rows, float 
     int p = p0 + r;
     int wo = p % s->wo, t = p / s->wo, ho = t % s->ho, n = t / s->ho;
     float *o = out + (size_t)r * k;
-    int c0 = wo * s->sw - s->pl;
+    /* 64-bit positions: with any shape the caller passes, the bounds tests below stay exact. */
+    long long c0 = (long long)wo * s->sw - s->pl;
     for (int i = 0; i < s->kh; i++) {
-      int y = ho * s->sh - s->pt + i;
+      long long y = (long long)ho * s->sh - s->pt + i;
       float *oi = o + (size_t)i * rowlen;
       if (y < 0 || y >= s->h) {
         memset(oi, 0, rowlen * sizeof(float));
@@ -44,7 +45,7 @@ static void im2col(const conv_shape *s, const float *x, int p0, int rows, float 
         continue;
       }
       for (int j = 0; j < s->kw; j++) {
-        int xc = c0 + j;
+        long long xc = c0 + j;
         if (xc < 0 || xc >= s->w) memset(oi + (size_t)j * s->ci, 0, s->ci * sizeof(float));
         else memcpy(oi + (size_t)j * s->ci, xr + (size_t)xc * s->ci, s->ci * sizeof(float));
       }
@@ -60,10 +61,10 @@ static void col2im(const conv_shape *s, const float *in, int p0, int rows, float
     int wo = p % s->wo, t = p / s->wo, ho = t % s->ho, n = t / s->ho;
     const float *src = in + (size_t)r * k;
     for (int i = 0; i < s->kh; i++) {
-      int y = ho * s->sh - s->pt + i;
+      long long y = (long long)ho * s->sh - s->pt + i;
       if (y < 0 || y >= s->h) continue;
       for (int j = 0; j < s->kw; j++) {
-        int xc = wo * s->sw - s->pl + j;
+        long long xc = (long long)wo * s->sw - s->pl + j;
         if (xc < 0 || xc >= s->w) continue;
         float *d = dx + (((size_t)n * s->h + y) * s->w + xc) * s->ci;
         const float *v = src + ((size_t)i * s->kw + j) * s->ci;

@@ -59,7 +59,8 @@ interface Case {
   k: number;
   co: number;
   stride: number;
-  pad: 'same' | 'valid';
+  pad: 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+  round?: 'ceil' | 'floor' | 'round';
 }
 
 // Shapes chosen to cross the kernels' internal limits: patch chunks of 1M floats, 256-deep blocks
@@ -69,6 +70,12 @@ const CASES: Case[] = [
   { name: 'ragged tiles, stride 2, odd sizes', x: [3, 17, 13, 5], k: 3, co: 7, stride: 2, pad: 'same' },
   { name: '1x1 conv, 130 -> 200 channels', x: [1, 9, 9, 130], k: 1, co: 200, stride: 1, pad: 'valid' },
   { name: 'one input channel, 5x5 valid (a first layer)', x: [2, 40, 40, 1], k: 5, co: 16, stride: 1, pad: 'valid' },
+  { name: 'explicit padding, different on each side', x: [2, 9, 11, 3], k: 3, co: 4, stride: 2, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  // tfjs does not pass the rounding mode on to the gradient kernels: the native ones must see the
+  // mismatch and leave the gradients to the WebAssembly path. (WebAssembly's own forward kernel
+  // gets the last row wrong here, so the reference is the cpu backend with the padding that
+  // rounding up implies written out: one row and column before, one row and two columns after.)
+  { name: "numeric padding with dimRoundingMode 'ceil', against the same padding made explicit", x: [1, 9, 8, 2], k: 3, co: 3, stride: 2, pad: 1, round: 'ceil' },
 ];
 
 /** The output, input gradient and filter gradient of conv2d under a fixed weighting of its output. */
@@ -76,9 +83,10 @@ function convAndGrads(c: Case): Float32Array[] {
   const outs = tf.tidy(() => {
     const x = tf.tensor4d(seeded(c.x.reduce((a, b) => a * b), 1), c.x);
     const f = tf.tensor4d(seeded(c.k * c.k * c.x[3] * c.co, 2), [c.k, c.k, c.x[3], c.co]);
-    const y = tf.conv2d(x, f, c.stride, c.pad);
+    const conv = (xi: tf.Tensor, fi: tf.Tensor) => tf.conv2d(xi as tf.Tensor4D, fi as tf.Tensor4D, c.stride, c.pad, 'NHWC', 1, c.round);
+    const y = conv(x, f);
     const w = tf.sin(tf.reshape(tf.range(0, y.size), y.shape));
-    const [dx, df] = tf.grads((xi: tf.Tensor, fi: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xi as tf.Tensor4D, fi as tf.Tensor4D, c.stride, c.pad), w)))([x, f]);
+    const [dx, df] = tf.grads((xi: tf.Tensor, fi: tf.Tensor) => tf.sum(tf.mul(conv(xi, fi), w)))([x, f]);
     return [y, dx, df];
   });
   return outs.map((t) => {
@@ -93,12 +101,18 @@ for (const c of CASES) {
     await initBackend('wasm');
     assert.ok(nativeKernels(), 'native kernels loaded');
     const native = convAndGrads(c);
-    useNativeKernels(false);
     let wasm: Float32Array[];
-    try {
-      wasm = convAndGrads(c);
-    } finally {
-      useNativeKernels(true);
+    if (c.round) {
+      await initBackend('cpu');
+      wasm = convAndGrads({ ...c, pad: [[0, 0], [1, 1], [1, 2], [0, 0]], round: undefined });
+      await initBackend('wasm');
+    } else {
+      useNativeKernels(false);
+      try {
+        wasm = convAndGrads(c);
+      } finally {
+        useNativeKernels(true);
+      }
     }
     ['output', 'input gradient', 'filter gradient'].forEach((what, i) => {
       assert.ok(wasm[i].some((v) => v !== 0), `${what} is not all zero`);
@@ -126,6 +140,14 @@ test('the native fused convolution (bias, then ReLU or none) equals the WebAssem
     if (activation === 'relu') assert.ok(b.some((v) => v === 0) && b.some((v) => v > 0));
     assert.ok(maxRelDiff(a, b) < 1e-5, activation);
   }
+});
+
+test('an empty batch leaves the native kernels and gives an empty output, as on WebAssembly', async () => {
+  await initBackend('wasm');
+  const y = tf.conv2d(tf.zeros([0, 8, 8, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, 'same');
+  assert.deepEqual(y.shape, [0, 8, 8, 4]);
+  assert.equal(y.dataSync().length, 0);
+  y.dispose();
 });
 
 test('the native batch-norm loops equal the JavaScript ones (odd channel counts, partial row ranges, odd pool sizes)', () => {
@@ -182,6 +204,9 @@ test('a shape that does not fit its arrays throws a clear error instead of writi
   assert.throws(() => native.convFilterGrad(x, new Float32Array(256), new Float32Array(3), shape), /argument 2 holds 3 elements, the shape needs 72/);
   assert.throws(() => native.convForward(x, f, new Float32Array(256), Int32Array.of(1, 8, 8, 2, 3, 3, 0, 1, 1, 1, 1, 8, 8)), /must be positive/);
   assert.throws(() => native.routePooled(new Float32Array(4), new Float32Array(4), new Float32Array(4), 1, 1, 2, 2, 1, 1), /2\*Ho <= H/);
+  // Sizes whose arithmetic would overflow 32 bits are refused, not wrapped round.
+  assert.throws(() => native.routePooled(new Float32Array(4), new Float32Array(4), new Float32Array(4), 1, 2, 2, 1, 2 ** 30, 1), /2\*Ho <= H/);
+  assert.throws(() => native.convForward(new Float32Array(1), new Float32Array(8), new Float32Array(8), Int32Array.of(1, 1, 1, 1, 1, 8, 1, 1, 1, 0, -2147483642, 1, 1)), /too large/);
   assert.throws(() => native.channelSums(x, x as unknown as Float32Array, 0, 1000, 2, new Float64Array(2), new Float64Array(2)), /holds 128 elements, the shape needs 2000/);
 });
 

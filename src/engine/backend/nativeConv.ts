@@ -26,6 +26,33 @@ function plain(attrs: ConvAttrs): boolean {
   return (attrs.dataFormat ?? 'NHWC') === 'NHWC' && dil[0] === 1 && dil[1] === 1;
 }
 
+/** Empty tensors (no images, a zero-sized side) stay with the WebAssembly kernels, which handle them. */
+function empty(info: tf.backend_util.Conv2DInfo): boolean {
+  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels].some((v) => !(v > 0));
+}
+
+/**
+ * Whether a gradient's dy has the shape these attributes give the forward output. tfjs's Conv2D
+ * gradient does not pass dimRoundingMode on, so with it the shapes can disagree: then the
+ * WebAssembly path, which takes dy's own shape, is the right one.
+ */
+function dyFits(dy: TensorInfo, info: tf.backend_util.Conv2DInfo): boolean {
+  const [n, h, w, c] = dy.shape;
+  return n === info.batchSize && h === info.outHeight && w === info.outWidth && c === info.outChannels;
+}
+
+/** Runs a native kernel into a fresh output; if it throws, the output is freed before the error goes on. */
+function into(backend: WasmBackendLike, shape: number[], run: (out: TensorInfo) => void): TensorInfo {
+  const out = backend.makeOutput(shape, 'float32');
+  try {
+    run(out);
+  } catch (e) {
+    backend.disposeData(out.dataId);
+    throw e;
+  }
+  return out;
+}
+
 /** The shape vector the native kernels take, from tfjs's own arithmetic for output size and padding. */
 function shapeOf(xShape: number[], filterShape: number[], attrs: ConvAttrs): { info: tf.backend_util.Conv2DInfo; shape: Int32Array } {
   const info = tf.backend_util.computeConv2DInfo(
@@ -56,10 +83,13 @@ export function nativeConv2D(args: Args): TensorInfo | null {
   if (!native || !plain(attrs)) return null;
   const x = args.inputs.x as TensorInfo;
   const filter = args.inputs.filter as TensorInfo;
+  if (x.shape[3] !== filter.shape[2]) return null;
   const { info, shape } = shapeOf(x.shape, filter.shape, attrs);
-  const out = args.backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
-  native.convForward(args.backend.typedArrayFromHeap(x), args.backend.typedArrayFromHeap(filter), args.backend.typedArrayFromHeap(out), shape);
-  return out;
+  if (empty(info)) return null;
+  const { backend } = args;
+  return into(backend, [info.batchSize, info.outHeight, info.outWidth, info.outChannels], (out) =>
+    native.convForward(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(filter), backend.typedArrayFromHeap(out), shape),
+  );
 }
 
 /** FusedConv2D {x, filter, bias?} with a linear or ReLU activation (how tfjs-layers runs every conv2d layer), or null. */
@@ -73,7 +103,12 @@ export function nativeFusedConv2D(args: Args): TensorInfo | null {
   if (!native || (act !== 'linear' && act !== 'relu') || (bias && bias.shape.reduce((a, b) => a * b, 1) !== co)) return null;
   const out = nativeConv2D(args);
   if (!out || (!bias && act === 'linear')) return out;
-  native.biasAct(args.backend.typedArrayFromHeap(out), co, act === 'relu' ? 1 : 0, bias ? args.backend.typedArrayFromHeap(bias) : undefined);
+  try {
+    native.biasAct(args.backend.typedArrayFromHeap(out), co, act === 'relu' ? 1 : 0, bias ? args.backend.typedArrayFromHeap(bias) : undefined);
+  } catch (e) {
+    args.backend.disposeData(out.dataId);
+    throw e;
+  }
   return out;
 }
 
@@ -84,10 +119,11 @@ export function nativeFilterGrad(args: Args): TensorInfo | null {
   if (!native || !plain(attrs)) return null;
   const x = args.inputs.x as TensorInfo;
   const dy = args.inputs.dy as TensorInfo;
-  const { shape } = shapeOf(x.shape, attrs.filterShape, attrs);
-  const out = args.backend.makeOutput(attrs.filterShape, 'float32');
-  native.convFilterGrad(args.backend.typedArrayFromHeap(x), args.backend.typedArrayFromHeap(dy), args.backend.typedArrayFromHeap(out), shape);
-  return out;
+  if (x.shape[3] !== attrs.filterShape[2]) return null;
+  const { info, shape } = shapeOf(x.shape, attrs.filterShape, attrs);
+  if (empty(info) || !dyFits(dy, info)) return null;
+  const { backend } = args;
+  return into(backend, attrs.filterShape, (out) => native.convFilterGrad(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(dy), backend.typedArrayFromHeap(out), shape));
 }
 
 /** Conv2DBackpropInput {dy, filter} -> dx, or null. */
@@ -97,10 +133,11 @@ export function nativeInputGrad(args: Args): TensorInfo | null {
   if (!native || !plain(attrs)) return null;
   const dy = args.inputs.dy as TensorInfo;
   const filter = args.inputs.filter as TensorInfo;
-  const { shape } = shapeOf(attrs.inputShape, filter.shape, attrs);
-  const out = args.backend.makeOutput(attrs.inputShape, 'float32');
-  native.convInputGrad(args.backend.typedArrayFromHeap(dy), args.backend.typedArrayFromHeap(filter), args.backend.typedArrayFromHeap(out), shape);
-  return out;
+  if (attrs.inputShape[3] !== filter.shape[2]) return null;
+  const { info, shape } = shapeOf(attrs.inputShape, filter.shape, attrs);
+  if (empty(info) || !dyFits(dy, info)) return null;
+  const { backend } = args;
+  return into(backend, attrs.inputShape, (out) => native.convInputGrad(backend.typedArrayFromHeap(dy), backend.typedArrayFromHeap(filter), backend.typedArrayFromHeap(out), shape));
 }
 
 let wrapped = false;
