@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import sharp from 'sharp';
 import { initBackend } from '../../src/engine/backend/select';
 import { GradCam, heatPeak, parabolaPeak, type GradCamResult } from '../../src/engine/gradcam/gradcam';
@@ -8,7 +9,7 @@ import { JET } from '../../src/engine/gradcam/colormap';
 import { renderHeatPictures, upsample } from '../../src/engine/gradcam/overlay';
 import { placementUpTo, uniformPlacement } from '../../src/engine/gradcam/placement';
 import { peakInBox, pointingGame } from '../../src/engine/gradcam/pointing';
-import { buildSeedCnn, findLastConv } from '../../src/engine/model/seedCnn';
+import { buildSeedCnn, findLastConv, LAST_CONV_LAYER } from '../../src/engine/model/seedCnn';
 import { buildRadNet } from '../../src/engine/model/radnet';
 import { resolveConfig } from '../../src/engine/config';
 import { trainModel } from '../../src/engine/train/train';
@@ -130,6 +131,41 @@ describe('Grad-CAM with the mirror image averaged in', () => {
     }
     assert.ok(differs, `an asymmetric image gets another map than without its mirror: ${Array.from(both.heat).map((v) => v.toFixed(2))} / ${Array.from(plain.heat).map((v) => v.toFixed(2))}`);
     assert.equal(Math.max(...both.heat), 1);
+    model.dispose();
+  });
+});
+
+describe('Grad-CAM with the mirror image: when the averaged prediction picks another class', () => {
+  before(() => initBackend('wasm'));
+
+  it('explains the class the averaged prediction picks, in both images, not the class of the image alone', async () => {
+    // Two edge detectors (rising and falling brightness left to right) feed class 0 and class 1:
+    // a dark-left, bright-right film leans to class 0, its mirror image more strongly to class 1.
+    const size = 16;
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ name: LAST_CONV_LAYER, inputShape: [size, size, 1], filters: 2, kernelSize: [1, 3], padding: 'same', useBias: false, activation: 'relu' }),
+        tfl.layers.globalAveragePooling2d({ name: 'gap' }),
+        tfl.layers.dense({ name: 'predictions', units: 2, activation: 'softmax' }),
+      ],
+    });
+    model.getLayer(LAST_CONV_LAYER).setWeights([tf.tensor4d([-1, 1, 0, 0, 1, -1], [1, 3, 1, 2])]);
+    model.getLayer('predictions').setWeights([tf.tensor2d([[30, 0], [0, 40]]), tf.tensor1d([0, 0])]);
+    const pixels = Uint8Array.from({ length: size * size }, (_, i) => (i % size < 6 ? 60 : 200));
+    const mirror = Uint8Array.from(pixels, (_, i) => pixels[i - (i % size) + size - 1 - (i % size)]);
+    const [p0, p1] = [predictOne(model, pixels, size), predictOne(model, mirror, size)];
+    assert.ok(p0[0] > p0[1] && (p0[1] + p1[1]) / 2 > (p0[0] + p1[0]) / 2, `the film alone says class 0, with its mirror class 1: ${p0} / ${p1}`);
+
+    const cam = new GradCam(model);
+    const auto = await cam.explain(pixels, size, undefined, { mirror: true });
+    assert.equal(auto.predictedIndex, 1);
+    assert.equal(auto.explainedIndex, 1, 'the map explains the averaged prediction');
+    auto.probabilities.forEach((p, k) => assert.ok(Math.abs(p - (p0[k] + p1[k]) / 2) < 1e-5));
+    const alone = await cam.explain(pixels, size);
+    assert.equal(alone.explainedIndex, 0, 'without the mirror, the film alone is explained as class 0');
+    const asked1 = await cam.explain(pixels, size, 1, { mirror: true });
+    assert.deepEqual(Array.from(auto.heat), Array.from(asked1.heat), 'the same map as asking for class 1');
+    assert.equal(auto.noPositiveEvidence, false);
     model.dispose();
   });
 });
