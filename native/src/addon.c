@@ -98,39 +98,31 @@ static int read_shape(call *c, size_t i, conv_shape *s) {
   return 1;
 }
 
-static size_t in_len(const conv_shape *s) { return (size_t)s->n * s->h * s->w * s->ci; }
-static size_t out_len(const conv_shape *s) { return (size_t)s->n * s->ho * s->wo * s->co; }
-static size_t filter_len(const conv_shape *s) { return (size_t)s->kh * s->kw * s->ci * s->co; }
+/* Which tensor of a convolution an argument holds, for the length its array must have. */
+typedef enum { INPUT, FILTER, OUTPUT } conv_part;
 
-static napi_value conv_forward_js(napi_env env, napi_callback_info info) {
+static size_t part_len(const conv_shape *s, conv_part p) {
+  if (p == INPUT) return (size_t)s->n * s->h * s->w * s->ci;
+  if (p == OUTPUT) return (size_t)s->n * s->ho * s->wo * s->co;
+  return (size_t)s->kh * s->kw * s->ci * s->co;
+}
+
+typedef int (*conv_kernel)(workspace *, const conv_shape *, const float *, const float *, float *);
+
+/* (a, b, out, shape): the three arrays hold the parts named, the kernel reads a and b and writes out. */
+static napi_value conv_call(napi_env env, napi_callback_info info, conv_kernel kernel, conv_part a, conv_part b, conv_part out) {
   call c = begin(env, info);
   conv_shape s;
   if (!read_shape(&c, 3, &s)) return 0;
-  float *x = array(&c, 0, napi_float32_array, in_len(&s)), *f = array(&c, 1, napi_float32_array, filter_len(&s)), *y = array(&c, 2, napi_float32_array, out_len(&s));
+  float *pa = array(&c, 0, napi_float32_array, part_len(&s, a)), *pb = array(&c, 1, napi_float32_array, part_len(&s, b)), *po = array(&c, 2, napi_float32_array, part_len(&s, out));
   workspace *ws = ws_of(&c);
-  if (!c.failed) done(&c, conv_forward(ws, &s, x, f, y));
+  if (!c.failed) done(&c, kernel(ws, &s, pa, pb, po));
   return 0;
 }
 
-static napi_value conv_input_grad_js(napi_env env, napi_callback_info info) {
-  call c = begin(env, info);
-  conv_shape s;
-  if (!read_shape(&c, 3, &s)) return 0;
-  float *dy = array(&c, 0, napi_float32_array, out_len(&s)), *f = array(&c, 1, napi_float32_array, filter_len(&s)), *dx = array(&c, 2, napi_float32_array, in_len(&s));
-  workspace *ws = ws_of(&c);
-  if (!c.failed) done(&c, conv_input_grad(ws, &s, dy, f, dx));
-  return 0;
-}
-
-static napi_value conv_filter_grad_js(napi_env env, napi_callback_info info) {
-  call c = begin(env, info);
-  conv_shape s;
-  if (!read_shape(&c, 3, &s)) return 0;
-  float *x = array(&c, 0, napi_float32_array, in_len(&s)), *dy = array(&c, 1, napi_float32_array, out_len(&s)), *df = array(&c, 2, napi_float32_array, filter_len(&s));
-  workspace *ws = ws_of(&c);
-  if (!c.failed) done(&c, conv_filter_grad(ws, &s, x, dy, df));
-  return 0;
-}
+static napi_value conv_forward_js(napi_env env, napi_callback_info info) { return conv_call(env, info, conv_forward, INPUT, FILTER, OUTPUT); }
+static napi_value conv_input_grad_js(napi_env env, napi_callback_info info) { return conv_call(env, info, conv_input_grad, OUTPUT, FILTER, INPUT); }
+static napi_value conv_filter_grad_js(napi_env env, napi_callback_info info) { return conv_call(env, info, conv_filter_grad, INPUT, OUTPUT, FILTER); }
 
 static int rows_ok(call *c, int r0, int r1, int C) {
   if (!c->failed && (r0 < 0 || r1 < r0 || C <= 0)) fail(c, "rows must satisfy 0 <= r0 <= r1 and C > 0");
