@@ -17,8 +17,9 @@ test('Cancel during training stops it, lists the run as cancelled and keeps the 
     {
       scenario: 'cancel',
       workspace: async (folder) => {
-        // The seeded run trains with the CLI's own flags; the UI run gets far more epochs than it will live.
-        const ws = await createSampleWorkspace(folder, { settings: { 'fractureCnn.epochs': 200, 'fractureCnn.patience': 200, 'fractureCnn.workers': 1 } });
+        // The seeded run trains with the CLI's own flags; the UI run gets far more epochs than it will
+        // live (an epoch of this small set takes tens of milliseconds, so a few hundred could end first).
+        const ws = await createSampleWorkspace(folder, { settings: { 'fractureCnn.epochs': 100_000, 'fractureCnn.patience': 100_000, 'fractureCnn.workers': 1 } });
         seededRun = trainWithCli(folder, 'sample-data');
         image = classImages(ws.datasetFolder, 'normal')[0];
       },
@@ -29,7 +30,7 @@ test('Cancel during training stops it, lists the run as cancelled and keeps the 
       await workbench.waitForSideBarRow(/acc .*active model/);
 
       await workbench.runCommand('Fracture CNN: Train');
-      await workbench.waitForSideBarRow(/running · epoch \d+\/200/, 120_000);
+      await workbench.waitForSideBarRow(/running · epoch \d+\/100000/, 120_000);
       const progress = page.locator('.notifications-toasts .notification-list-item', { hasText: 'Fracture CNN: training' }).first();
       await progress.waitFor({ state: 'visible', timeout: 30_000 });
       const cancelledAt = Date.now();

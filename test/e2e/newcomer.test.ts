@@ -17,10 +17,11 @@ test('Train alone opens the live dashboard beside the editor, keeps the focus th
     {
       scenario: 'newcomer',
       workspace: async (folder) => {
-        // No dataset setting: Train finds the folder. Enough epochs to be seen mid-run.
+        // No dataset setting: Train finds the folder. Enough epochs to be seen mid-run (an epoch of this
+        // small set takes tens of milliseconds).
         await createSampleWorkspace(folder, {
           noDatasetSetting: true,
-          settings: { 'fractureCnn.epochs': 8, 'fractureCnn.patience': 8, 'fractureCnn.workers': 1 },
+          settings: { 'fractureCnn.epochs': 150, 'fractureCnn.patience': 150, 'fractureCnn.workers': 1 },
         });
         writeFileSync(join(folder, NOTE), '# First steps\n\nTrain a model on sample-data.\n');
       },

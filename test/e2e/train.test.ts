@@ -12,10 +12,11 @@ test('Train from the palette shows progress, live curves, then the report and co
     {
       scenario: 'train',
       workspace: async (folder) => {
-        // Enough epochs that the dashboard can be seen mid-run; patience so no early stop cuts it short.
+        // Enough epochs that the dashboard can be seen mid-run (an epoch of this small set takes tens of
+        // milliseconds); patience so no early stop cuts it short.
         await createSampleWorkspace(folder, {
           noDatasetSetting: true,
-          settings: { 'fractureCnn.epochs': 10, 'fractureCnn.patience': 10, 'fractureCnn.workers': 1 },
+          settings: { 'fractureCnn.epochs': 150, 'fractureCnn.patience': 150, 'fractureCnn.workers': 1 },
         });
       },
     },
@@ -50,7 +51,7 @@ test('Train from the palette shows progress, live curves, then the report and co
       assert.equal(matrix.flat().reduce((a, b) => a + b, 0), support, 'the confusion matrix counts every test image once');
       const meta = (await done.locator('.status .meta').textContent()) ?? '';
       assert.match(meta, /backend wasm/, 'trained on the packaged WebAssembly backend');
-      assert.match(meta, /10 of 10 epochs/);
+      assert.match(meta, /150 of 150 epochs/);
       await scrollIntoView(done, 'table.heatmap');
       await session.screenshot('-report');
 
