@@ -14,12 +14,12 @@ import { MODEL_DIR } from '../src/engine/runs/store';
 
 /** Parts of the corpus: the sample's realistic mix, and the subtle kinds it draws only rarely. */
 const PARTS = [
-  { name: 'mix', fractured: 2000, normal: 2000, seed: 101 },
-  { name: 'subtle', fractured: 1000, normal: 1000, seed: 202, kinds: ['hairline', 'buckle'] as const },
+  { name: 'mix', fractured: 4000, normal: 4000, seed: 101 },
+  { name: 'subtle', fractured: 2000, normal: 2000, seed: 202, kinds: ['hairline', 'buckle'] as const },
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { epochs: { type: 'string', default: '24' }, keep: { type: 'string' } } });
+  const { values } = parseArgs({ options: { epochs: { type: 'string', default: '30' }, keep: { type: 'string' } } });
   const work = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), 'radnet-base-'));
   const corpus = join(work, 'corpus');
   for (const part of PARTS) {
