@@ -243,6 +243,8 @@ export interface RunRecord {
   datasetFolder: string;
   config: TrainConfig;
   backend: string;
+  /** On wasm, whose convolution kernels trained: "native avx2+fma" (or "native generic"), or "WebAssembly" (about 3x slower). */
+  kernels?: string;
   modelParams?: number;
   dataset?: DatasetReport;
   /** Class weights used for the loss, by class index, when weighting was on. */

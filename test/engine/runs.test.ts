@@ -17,6 +17,7 @@ import { parseCsv } from '../../src/engine/eval/predictionsCsv';
 import { writeTinyDataset } from './runs-fixtures';
 import { useThreshold } from '../../src/engine/runs/useThreshold';
 import { PredictorCache } from '../../src/server/predictorCache';
+import { nativeKernels } from '../../src/engine/backend/native';
 
 const TINY = { model: 'seed', imageSize: 24, epochs: 2, batchSize: 8, backend: 'wasm', workers: 1, patience: 5 } as const;
 
@@ -89,7 +90,10 @@ describe('run folders', () => {
     assert.equal(saved.metrics?.confusion.flat().reduce((a, b) => a + b, 0), saved.dataset!.counts.test.reduce((a, b) => a + b, 0));
     assert.equal(saved.metrics?.roc?.positiveClass, 0, '"fractured" is the positive class, "not fractured" is not');
     assert.ok(saved.timings && saved.timings.totalSeconds > 0);
+    // Which kernels trained it: the native ones when npm install built them (a 3x difference in time).
+    assert.match(saved.kernels ?? '', nativeKernels() ? /^native (avx2\+fma|generic)$/ : /^WebAssembly$/);
     const report = await readFile(join(folder, 'report.md'), 'utf8');
+    assert.match(report, new RegExp(`per epoch\\) on wasm with ${saved.kernels!.replace('+', '\\+')} kernels`));
     for (const part of ['## Dataset', '## Training curves', '## Test split', 'precision    recall  f1-score   support', 'ROC AUC', '## Timings']) {
       assert.ok(report.includes(part), `report.md has ${part}`);
     }

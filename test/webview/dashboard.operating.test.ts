@@ -110,18 +110,21 @@ describe('dashboard operating point', () => {
     await view.close();
   });
 
-  it('shows groups by path on the dataset card, with the groups that straddle the given splits', async () => {
+  it('shows groups by path on the dataset card, with the groups that straddle the given splits, and the kernels that trained', async () => {
     const view = await openWebview(browser, 'dashboard', { theme: 'light', width: 1200 });
     const state = completedState();
     const straddling = [
       { key: 'patient00011', splits: ['train' as const, 'test' as const] },
       { key: '<b>p2</b>', splits: ['val' as const, 'test' as const] },
     ];
-    state.run = { ...completed, dataset: { ...completed.dataset!, layout: 'presplit', pathGroups: { spec: 'folder:1', count: 240, images: 700, straddling } } };
+    state.run = { ...completed, kernels: 'native avx2+fma', dataset: { ...completed.dataset!, layout: 'presplit', pathGroups: { spec: 'folder:1', count: 240, images: 700, straddling } } };
     await view.dispatch(DidChangeDashboardStateNotification.create({ state }));
     await settle(view.page);
     const facts = await view.page.$$eval('#dataset dl dt, #dataset dl dd', (n) => n.map((x) => x.textContent).join('|'));
     assert.match(facts, /Groups by path\|240 groups of 2 or more images \(700 images\), by folder:1/);
+    // Which kernels trained the run: a threefold difference in time, so the card says it.
+    assert.match(facts, /Backend\|wasm, native avx2\+fma kernels\|/);
+    assert.match((await view.page.textContent('.status .meta')) ?? '', /backend wasm \(native avx2\+fma kernels\)/);
     assert.equal(await view.page.textContent('#dataset .straddling summary'), '2 group(s) in more than one of the given splits');
     assert.deepEqual(await view.page.$$eval('#dataset .straddling li', (n) => n.map((x) => x.textContent)), ['patient00011 in train, test', '<b>p2</b> in val, test']);
     assert.equal(await view.page.$$eval('#dataset .straddling b', (n) => n.length), 0, 'a group key stays text');

@@ -65,7 +65,7 @@ export class DatasetView {
     const rows: [string, string][] = [
       ['Folder', r.root],
       ['Split', r.layout === 'presplit' ? 'train/ val/ test/ folders' : 'stratified, seeded'],
-      ['Backend', run.backend || 'being chosen…'],
+      ['Backend', run.backend ? `${run.backend}${run.kernels ? `, ${run.kernels} kernels` : ''}` : 'being chosen…'],
       ['Input', `${r.imageSize}×${r.imageSize} grayscale`],
       ['Imbalance', `largest class ${r.imbalanceRatio.toFixed(2)}× the smallest`],
       ['Decoding', `${duration(r.decodeSeconds)}, ${r.cachedImages} from cache`],

@@ -46,7 +46,7 @@ export class ProgressView {
     this.badge.textContent = stateText(run);
     this.badge.dataset.state = run.state;
     this.badge.toggleAttribute('data-warning', run.state === 'completed' && Boolean(run.metrics?.warnings?.length));
-    const parts = [`started ${dateTime(run.startedAt)}`, run.backend ? `backend ${run.backend}` : '', `${run.history.length} of ${run.config.epochs} epochs`].filter(Boolean);
+    const parts = [`started ${dateTime(run.startedAt)}`, run.backend ? `backend ${run.backend}${run.kernels ? ` (${run.kernels} kernels)` : ''}` : '', `${run.history.length} of ${run.config.epochs} epochs`].filter(Boolean);
     if (run.modelParams) parts.push(`${run.modelParams.toLocaleString('en-US')} parameters`);
     // A cross-validation's runs look alike otherwise.
     if (run.fold) parts.unshift(`fold ${run.fold.index + 1} of ${run.fold.count}`);

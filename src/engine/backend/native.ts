@@ -64,6 +64,13 @@ export function useNativeKernels(on: boolean): void {
   else process.env.FRACTURE_CNN_NATIVE = '0';
 }
 
+/** On wasm, whose kernels run the convolutions: "native <isa>" or "WebAssembly"; other backends have none of ours. */
+export function kernelsInUse(backend: string): string | undefined {
+  if (backend !== 'wasm') return undefined;
+  const native = nativeKernels();
+  return native ? `native ${native.isa()}` : 'WebAssembly';
+}
+
 /** A few words for the backend detail: which kernels run, or why the native ones do not. */
 export function nativeStatus(): string {
   loaded ??= load();

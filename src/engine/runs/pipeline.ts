@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { kernelsInUse } from '../backend/native';
 import { initBackend } from '../backend/select';
 import { resolveConfig, type TrainConfig } from '../config';
 import { DatasetError } from '../data/errors';
@@ -166,6 +167,7 @@ export async function runTraining(options: PipelineOptions): Promise<PipelineOut
       datasetFolder,
       config,
       backend: backend.name,
+      ...(kernelsInUse(backend.name) ? { kernels: kernelsInUse(backend.name) } : {}),
       modelParams: model.countParams(),
       dataset: data.report,
       history: [],

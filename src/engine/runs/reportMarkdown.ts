@@ -72,7 +72,7 @@ export function trainingTimeText(r: RunRecord): string {
   const epochs = r.history.length;
   const perEpoch = epochs ? r.history.reduce((a, h) => a + h.seconds, 0) / epochs : 0;
   return [
-    `Training time: ${secs(t.trainSeconds)} for ${epochs} epoch${epochs === 1 ? '' : 's'} (${secs(perEpoch)} per epoch) on ${r.backend}`,
+    `Training time: ${secs(t.trainSeconds)} for ${epochs} epoch${epochs === 1 ? '' : 's'} (${secs(perEpoch)} per epoch) on ${r.backend}${r.kernels ? ` with ${r.kernels} kernels` : ''}`,
     `Dataset scan and decode: ${secs(t.decodeSeconds)}`,
     `Evaluation on the test split: ${secs(t.evalSeconds)}`,
     `Total: ${secs(t.totalSeconds)}`,
