@@ -281,10 +281,11 @@ describe('pointing game', () => {
   });
 
   it('moves the peak within its cell toward the hotter neighbour, by the parabola through the three', () => {
-    // Hot cell (1, 2) at 1, its right neighbour 0.5 and left 0: the vertex lies 1/6 of a cell right.
+    // Hot cell (1, 2) at 1, its right neighbour 0.5 and left 0. Blurred along the row by [1, 2, 1]
+    // these read 1, 2.5, 2: the parabola's vertex lies a quarter of a cell right, at input x 21.
     const cam = camHotAt(1, 2);
     cam.heat[2 * 4 + 2] = 0.5;
-    assert.deepEqual(heatPeak(cam, 48, 48), { x: 18 + 12 / 6, y: 30 });
+    assert.deepEqual(heatPeak(cam, 48, 48), { x: 18 + 12 / 4, y: 30 });
     // On the map's edge there is no neighbour beyond: the peak stays at the cell's centre on that axis.
     const edge = camHotAt(3, 2);
     edge.heat[2 * 4 + 2] = 0.5;
@@ -293,6 +294,21 @@ describe('pointing game', () => {
     assert.equal(parabolaPeak(0.4, 1, 0.4), 0);
     assert.equal(parabolaPeak(0, 1, 1), 0.5);
     assert.ok(Math.abs(parabolaPeak(0.8, 1, 0) + 1 / 3) < 1e-12);
+  });
+
+  it('peaks at the centre of a hot region rather than at a lone hotter cell, and not on the border', () => {
+    // An 8x8 map: a 3x3 region at 0.8 around cell (5, 5), one stray cell at 1 at (1, 1).
+    const heat = new Float32Array(64);
+    for (let y = 4; y <= 6; y++) for (let x = 4; x <= 6; x++) heat[y * 8 + x] = 0.8;
+    heat[1 * 8 + 1] = 1;
+    const cam: GradCamResult = { probabilities: [0.5, 0.5], predictedIndex: 0, explainedIndex: 0, heat, heatWidth: 8, heatHeight: 8, placement: uniformPlacement(8, 64), noPositiveEvidence: false };
+    // Cell 5 of 8 on a 64 px input is centred at 44.
+    assert.deepEqual(heatPeak(cam, 64, 64), { x: 44, y: 44 });
+    // A region against the map's edge (columns 0-2) peaks at its own centre, column 1 (input x 12),
+    // not on the edge column: cells beyond the edge count as cold.
+    const edge = new Float32Array(64);
+    for (let y = 3; y <= 5; y++) for (let x = 0; x <= 2; x++) edge[y * 8 + x] = 0.8;
+    assert.deepEqual(heatPeak({ ...cam, heat: edge }, 64, 64), { x: 12, y: 36 });
   });
 
   it('counts a blank map as a miss, and scores a set of images', () => {
