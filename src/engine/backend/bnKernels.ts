@@ -11,11 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { loops } from './bnLoops';
-
-interface WasmBackendLike extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
+import type { WasmBackendLike } from './heapKernels';
 
 type KernelArgs = { inputs: NamedTensorInfoMap; backend: WasmBackendLike; attrs?: { epsilon?: number; pooled?: boolean; relu?: boolean } };
 

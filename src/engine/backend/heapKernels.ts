@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { loops } from './bnLoops';
 
-interface WasmBackendLike extends tf.KernelBackend {
+/** What these kernels use of tfjs-backend-wasm's backend: outputs on its heap, and views of them. */
+export interface WasmBackendLike extends tf.KernelBackend {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
 }

@@ -3,12 +3,8 @@
 // kernels. Anything else keeps its WebAssembly path.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmBackendLike } from './heapKernels';
 import { nativeKernels } from './native';
-
-interface WasmBackendLike extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
@@ -76,8 +72,11 @@ function shapeOf(xShape: number[], filterShape: number[], attrs: ConvAttrs): { i
 
 type Args = { inputs: NamedTensorInfoMap; backend: WasmBackendLike; attrs?: NamedAttrMap };
 
-/** Conv2D {x, filter} -> y, or null when the native kernels cannot take it. */
-export function nativeConv2D(args: Args): TensorInfo | null {
+/**
+ * Conv2D {x, filter} -> y, or null when the native kernels cannot take it. `epilogue` then works on
+ * y in place (a fused convolution's bias and activation); y is freed if either throws.
+ */
+export function nativeConv2D(args: Args, epilogue?: (y: Float32Array) => void): TensorInfo | null {
   const native = nativeKernels();
   const attrs = args.attrs as unknown as ConvAttrs;
   if (!native || !plain(attrs)) return null;
@@ -87,9 +86,10 @@ export function nativeConv2D(args: Args): TensorInfo | null {
   const { info, shape } = shapeOf(x.shape, filter.shape, attrs);
   if (empty(info)) return null;
   const { backend } = args;
-  return into(backend, [info.batchSize, info.outHeight, info.outWidth, info.outChannels], (out) =>
-    native.convForward(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(filter), backend.typedArrayFromHeap(out), shape),
-  );
+  return into(backend, [info.batchSize, info.outHeight, info.outWidth, info.outChannels], (out) => {
+    native.convForward(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(filter), backend.typedArrayFromHeap(out), shape);
+    epilogue?.(backend.typedArrayFromHeap(out));
+  });
 }
 
 /** FusedConv2D {x, filter, bias?} with a linear or ReLU activation (how tfjs-layers runs every conv2d layer), or null. */
@@ -101,15 +101,8 @@ export function nativeFusedConv2D(args: Args): TensorInfo | null {
   const filter = args.inputs.filter as TensorInfo;
   const co = filter.shape[3];
   if (!native || (act !== 'linear' && act !== 'relu') || (bias && bias.shape.reduce((a, b) => a * b, 1) !== co)) return null;
-  const out = nativeConv2D(args);
-  if (!out || (!bias && act === 'linear')) return out;
-  try {
-    native.biasAct(args.backend.typedArrayFromHeap(out), co, act === 'relu' ? 1 : 0, bias ? args.backend.typedArrayFromHeap(bias) : undefined);
-  } catch (e) {
-    args.backend.disposeData(out.dataId);
-    throw e;
-  }
-  return out;
+  if (!bias && act === 'linear') return nativeConv2D(args);
+  return nativeConv2D(args, (y) => native.biasAct(y, co, act === 'relu' ? 1 : 0, bias ? args.backend.typedArrayFromHeap(bias) : undefined));
 }
 
 /** Conv2DBackpropFilter {x, dy} -> dW, or null. */

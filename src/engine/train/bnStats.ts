@@ -54,14 +54,14 @@ export function chunkMoments(model: tfl.LayersModel, x: Float32Array, n: number)
   return values;
 }
 
-/** Computes chunkMoments for each chunk of images, on whatever threads it has. */
+/** Computes chunkMoments for each chunk of images, on whatever threads it has (StepExecutor.batchNormMoments). */
 export type MomentsOf = (chunks: { x: Float32Array; n: number }[]) => Promise<Float32Array[]>;
 
 /**
  * Sets every BatchNormalization layer's moving mean and variance from up to `limit` images of `set`
  * (spread evenly), in chunks of CHUNK images: the mean of the chunks' moments.
  */
-export async function refreshBatchNormStats(model: tfl.LayersModel, set: ImageSet, momentsOf?: MomentsOf, limit = 512): Promise<boolean> {
+export async function refreshBatchNormStats(model: tfl.LayersModel, set: ImageSet, momentsOf: MomentsOf, limit = 512): Promise<boolean> {
   const bns = batchNormLayers(model);
   if (!layerChain(model) || bns.length === 0 || set.size === 0) return false;
   const count = Math.min(limit, set.size);
@@ -71,7 +71,7 @@ export async function refreshBatchNormStats(model: tfl.LayersModel, set: ImageSe
     const idx = picks.slice(start, start + CHUNK);
     chunks.push({ x: readPixels(set, idx), n: idx.length });
   }
-  const moments = momentsOf ? await momentsOf(chunks) : chunks.map((c) => chunkMoments(model, c.x, c.n));
+  const moments = await momentsOf(chunks);
   const widths = bns.map((l) => l.getWeights()[0].shape[0]);
   let offset = 0;
   for (const [k, layer] of bns.entries()) {
