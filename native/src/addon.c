@@ -137,7 +137,7 @@ static napi_value channel_sums_js(napi_env env, napi_callback_info info) {
   size_t n = (size_t)r1 * C;
   float *x = array(&c, 0, napi_float32_array, n), *y = array(&c, 1, napi_float32_array, n);
   double *s1 = array(&c, 5, napi_float64_array, C), *s2 = array(&c, 6, napi_float64_array, C);
-  if (!c.failed) done(&c, bn_channel_sums(x, y, r0, r1, C, s1, s2));
+  if (!c.failed) bn_channel_sums(x, y, r0, r1, C, s1, s2);
   return 0;
 }
 

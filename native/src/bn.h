@@ -3,8 +3,7 @@
 // this library is loaded.
 #pragma once
 
-/** 0, or -1 when out of memory. */
-int bn_channel_sums(const float *x, const float *y, int r0, int r1, int C, double *s1, double *s2);
+void bn_channel_sums(const float *x, const float *y, int r0, int r1, int C, double *s1, double *s2);
 void bn_affine_relu(const float *x, float *out, int r0, int r1, int C, const float *scale, const float *shift);
 void bn_affine2(float *io, const float *x, int r0, int r1, int C, const float *a, const float *b, const float *d);
 void bn_relu_mask(const float *g, const float *a, float *out, long n);
